@@ -1,0 +1,339 @@
+"""The digital edition: an Edition (one day's paper) has Pages (版), each
+Page belongs to a Section and carries Articles in page order.
+
+Identity lives in named database constraints (edition date; page number within
+an edition; article position within a page): re-imports and concurrent imports
+rely on them to update rows in place instead of duplicating them, which also
+keeps readers' bookmarks stable.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from pypinyin import lazy_pinyin
+from simple_history.models import HistoricalRecords
+
+from . import body as body_format
+
+#: The fields an editor corrects and an import writes; compared to tell a
+#: correction from the imported text.
+ARTICLE_TEXT_FIELDS = ("kicker", "title", "subtitle", "byline", "body")
+
+
+def section_slug(name: str) -> str:
+    """An ASCII slug for a section name: pinyin for Chinese (要闻 -> yao-wen)."""
+    slug = slugify("-".join(lazy_pinyin(name)))
+    return slug[:50] or "section"
+
+
+class Section(models.Model):
+    """A named part of the paper (要闻, 理论特刊) that pages belong to."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        help_text=_("As printed in the page name, without its number: 理论特刊 for 理论特刊 ④."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=60,
+        help_text=_("ASCII name used in links and filters; made from the pinyin of the name."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="section_unique_name"),
+            models.UniqueConstraint(fields=["slug"], name="section_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EditionQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: the one rule reused by views, feeds, sitemaps and the API."""
+        return self.filter(is_published=True)
+
+
+class Edition(models.Model):
+    """One day's paper."""
+
+    date = models.DateField(_("date"), help_text=_("The publication date of the printed paper."))
+    is_published = models.BooleanField(
+        _("published"),
+        default=True,
+        help_text=_("Readers see published editions only; staff can preview the others."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(
+        _("updated"),
+        default=timezone.now,
+        help_text=_("Last change to the edition or anything in it; drives readers' caches."),
+    )
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        ordering = ["-date"]
+        get_latest_by = "date"
+        constraints = [models.UniqueConstraint(fields=["date"], name="edition_unique_date")]
+        permissions = [("publish_edition", _("Can publish and withdraw editions"))]
+
+    def __str__(self) -> str:
+        return self.date.isoformat()
+
+    def get_absolute_url(self) -> str:
+        return reverse("editions:edition", kwargs={"date": self.date})
+
+    def touch(self) -> None:
+        """Mark the edition changed now, so cached copies of its pages go stale."""
+        self.updated_at = timezone.now()
+        Edition.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
+
+class Page(models.Model):
+    """One printed page (版) of an edition."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="pages", verbose_name=_("edition")
+    )
+    number = models.PositiveSmallIntegerField(
+        _("number"), help_text=_("Order of the page in the edition, from 1.")
+    )
+    label = models.CharField(
+        _("label"), max_length=10, help_text=_("The page number as printed: 02, A01.")
+    )
+    name = models.CharField(
+        _("page name"), max_length=100, blank=True, help_text=_("版名 as printed: 理论特刊 ④.")
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pages",
+        verbose_name=_("section"),
+    )
+    editor = models.CharField(
+        _("page editor"),
+        max_length=100,
+        blank=True,
+        help_text=_("From the page's credit line (本版责编), when printed."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        ordering = ["edition__date", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "number"], name="page_unique_number_per_edition"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="page_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition_id and self.edition.date} 第{self.label}版 {self.name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "editions:page", kwargs={"date": self.edition.date, "number": self.number}
+        )
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.edition.touch()
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles of published editions: the reader-visible subset."""
+        return self.filter(page__edition__is_published=True)
+
+    def in_reading_order(self):
+        return self.order_by("page__edition__date", "page__number", "position")
+
+
+class Article(models.Model):
+    """One article, placed on the page where it starts; it may continue on others."""
+
+    page = models.ForeignKey(
+        Page,
+        on_delete=models.CASCADE,
+        related_name="articles",
+        verbose_name=_("page"),
+        help_text=_("The page where the article starts."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), help_text=_("Order of the headline on its page, from 1.")
+    )
+    kicker = models.CharField(
+        _("kicker"), max_length=300, blank=True, help_text=_("引题: the short line above the title.")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    subtitle = models.CharField(
+        _("subtitle"),
+        max_length=300,
+        blank=True,
+        help_text=_("副题, without the leading dashes."),
+    )
+    byline = models.CharField(
+        _("byline"), max_length=300, blank=True, help_text=_("本报记者 张三: the author credit.")
+    )
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_(
+            "Paragraphs are separated by a blank line. A line starting with “## ” is a "
+            "subheading. A line “--- 第4版 ---” marks where the printed article jumps: "
+            "what follows is printed on page 4. Empty until the article's own page file "
+            "is imported."
+        ),
+    )
+    continued_on = models.ManyToManyField(
+        Page,
+        blank=True,
+        related_name="continued_articles",
+        verbose_name=_("continued on"),
+        help_text=_("Other pages the article is printed on; kept in step with the body."),
+    )
+    imported = models.JSONField(
+        _("imported text"),
+        default=dict,
+        blank=True,
+        help_text=_("The text as last imported, kept beside any correction."),
+    )
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    is_corrected = models.BooleanField(
+        _("corrected"),
+        default=False,
+        help_text=_("The text differs from the last import: re-imports leave it alone."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["imported", "updated_at"])
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["page__edition__date", "page__number", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "position"], name="article_unique_position_per_page"
+            ),
+            models.CheckConstraint(condition=Q(position__gte=1), name="article_position_positive"),
+            models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "editions:article",
+            kwargs={
+                "date": self.page.edition.date,
+                "number": self.page.number,
+                "position": self.position,
+            },
+        )
+
+    # The body's structure -------------------------------------------------
+
+    @cached_property
+    def blocks(self) -> list[body_format.BodyBlock]:
+        """The body in reading order: paragraphs and subheads, each with its printed page."""
+        return body_format.text_to_blocks(self.body, self.page.number)
+
+    @property
+    def page_numbers(self) -> list[int]:
+        """The page numbers the article is printed on, in order: [2, 4] for a jump."""
+        return body_format.page_numbers(self.blocks, self.page.number)
+
+    @property
+    def has_body(self) -> bool:
+        return bool(self.body.strip())
+
+    # Corrections ----------------------------------------------------------
+
+    def text_values(self) -> dict[str, str]:
+        return {field: getattr(self, field) for field in ARTICLE_TEXT_FIELDS}
+
+    def differs_from_import(self) -> bool:
+        if not self.imported:
+            return False
+        return any(self.imported.get(f, "") != v for f, v in self.text_values().items())
+
+    def save(self, *args, **kwargs):
+        self.is_corrected = self.differs_from_import()
+        self.__dict__.pop("blocks", None)
+        super().save(*args, **kwargs)
+        self.sync_continuations()
+        self.page.edition.touch()
+
+    def sync_continuations(self) -> None:
+        """Point continued_on at the pages the body jumps to (after a correction, too)."""
+        numbers = self.page_numbers[1:]
+        pages = Page.objects.filter(edition_id=self.page.edition_id, number__in=numbers)
+        self.continued_on.set(pages)
+
+
+class ImportRun(models.Model):
+    """A record of one import, from the command line or the admin."""
+
+    class Source(models.TextChoices):
+        COMMAND = "command", _("import_pages command")
+        ADMIN = "admin", _("admin upload")
+
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("user"),
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    paths = models.TextField(_("paths"), blank=True, help_text=_("What was imported."))
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    files = models.PositiveIntegerField(_("files"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    failures = models.JSONField(
+        _("failures"), default=list, blank=True, help_text=_("One “path: reason” per failed file.")
+    )
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.started_at:%Y-%m-%d %H:%M}"

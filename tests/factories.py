@@ -1,0 +1,60 @@
+"""factory_boy factories: small editions built in a line, for tests that need rows."""
+
+import datetime
+
+import factory
+
+from editions.models import Article, Edition, Page, Section
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"栏目{n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Edition
+
+    date = factory.Sequence(lambda n: datetime.date(2024, 1, 1) + datetime.timedelta(days=n))
+    is_published = True
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Page
+
+    edition = factory.SubFactory(EditionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    label = factory.LazyAttribute(lambda page: f"{page.number:02d}")
+    name = "要闻"
+    section = factory.SubFactory(SectionFactory, name="要闻", slug="yao-wen")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    page = factory.SubFactory(PageFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"测试标题第{n}号")
+    body = "第一段正文。\n\n## 小标题\n\n第二段正文。"
+
+
+def build_edition(date=datetime.date(2024, 8, 2), pages=4, articles_per_page=3, published=True):
+    """An edition with numbered pages and articles, every page's articles in order."""
+    edition = EditionFactory(date=date, is_published=published)
+    for number in range(1, pages + 1):
+        page = PageFactory(edition=edition, number=number, name=f"要闻{number}")
+        for position in range(1, articles_per_page + 1):
+            ArticleFactory(
+                page=page,
+                position=position,
+                title=f"第{number}版第{position}篇",
+                body=f"第{number}版第{position}篇的第一段。\n\n## 小标题\n\n第二段。",
+            )
+    return edition
