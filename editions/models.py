@@ -97,6 +97,11 @@ class Edition(models.Model):
     def __str__(self) -> str:
         return self.date.isoformat()
 
+    def save(self, *args, **kwargs):
+        if self.pk:
+            self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("editions:edition", kwargs={"date": self.date})
 
@@ -104,11 +109,6 @@ class Edition(models.Model):
         """Mark the edition changed now, so cached copies of its pages go stale."""
         self.updated_at = timezone.now()
         Edition.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            self.updated_at = timezone.now()
-        super().save(*args, **kwargs)
 
 
 class Page(models.Model):
@@ -156,14 +156,12 @@ class Page(models.Model):
     def __str__(self) -> str:
         return f"{self.edition_id and self.edition.date} 第{self.label}版 {self.name}".strip()
 
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "editions:page", kwargs={"date": self.edition.date, "number": self.number}
-        )
-
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self.edition.touch()
+
+    def get_absolute_url(self) -> str:
+        return reverse("editions:page", kwargs={"date": self.edition.date, "number": self.number})
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -189,7 +187,10 @@ class Article(models.Model):
         _("position"), help_text=_("Order of the headline on its page, from 1.")
     )
     kicker = models.CharField(
-        _("kicker"), max_length=300, blank=True, help_text=_("引题: the short line above the title.")
+        _("kicker"),
+        max_length=300,
+        blank=True,
+        help_text=_("引题: the short line above the title."),
     )
     title = models.CharField(_("title"), max_length=300)
     subtitle = models.CharField(
@@ -250,6 +251,13 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.is_corrected = self.differs_from_import()
+        self.__dict__.pop("blocks", None)
+        super().save(*args, **kwargs)
+        self.sync_continuations()
+        self.page.edition.touch()
+
     def get_absolute_url(self) -> str:
         return reverse(
             "editions:article",
@@ -285,13 +293,6 @@ class Article(models.Model):
         if not self.imported:
             return False
         return any(self.imported.get(f, "") != v for f, v in self.text_values().items())
-
-    def save(self, *args, **kwargs):
-        self.is_corrected = self.differs_from_import()
-        self.__dict__.pop("blocks", None)
-        super().save(*args, **kwargs)
-        self.sync_continuations()
-        self.page.edition.touch()
 
     def sync_continuations(self) -> None:
         """Point continued_on at the pages the body jumps to (after a correction, too)."""

@@ -13,7 +13,12 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
+def _media_in_tmp(request, tmp_path):
+    """Uploads in tests go to a temporary folder (skipped when run without pytest-django)."""
+    try:
+        settings = request.getfixturevalue("settings")
+    except pytest.FixtureLookupError:
+        return
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

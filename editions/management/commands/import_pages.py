@@ -1,0 +1,91 @@
+"""``manage.py import_pages PATH [PATH ...]``: bulk-load raw page files.
+
+A thin shell around :func:`editions.services.pages_import`: it turns arguments
+into options, shows progress, prints one line per failed or skipped file and a
+summary, and exits non-zero when any file failed.
+"""
+
+import datetime
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from editions.models import ImportRun
+from editions.services import FAILED, SKIPPED, pages_import
+from editions.sources import iter_path_sources
+
+
+def iso_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--date {value!r} is not a date in the form YYYY-MM-DD.") from exc
+
+
+class Command(BaseCommand):
+    help = (
+        "Import raw page files of the digital edition. PATH is a file, a folder "
+        "(searched for .txt, .htm, .html) or a .zip archive. Re-importing changes "
+        "nothing; articles corrected by editors are kept unless --overwrite-corrections."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--date",
+            type=iso_date,
+            help="Edition date YYYY-MM-DD for every file (else taken from the path or the file).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Parse and validate everything, report what would happen, write nothing.",
+        )
+        parser.add_argument(
+            "--unpublished",
+            action="store_true",
+            help="Leave editions this import creates unpublished (hidden from readers).",
+        )
+        parser.add_argument(
+            "--overwrite-corrections",
+            action="store_true",
+            help="Replace articles that editors corrected with the imported text.",
+        )
+
+    def handle(self, *paths, **options):
+        verbosity = options["verbosity"]
+        show_bar = verbosity >= 1 and sys.stderr.isatty()
+        bar = tqdm(unit="file", desc="import", disable=not show_bar, leave=False)
+
+        def on_result(result):
+            bar.update(1)
+            if result.status == FAILED:
+                bar.clear()
+                self.stderr.write(f"{result.name}: {result.detail}")
+            elif result.status == SKIPPED and verbosity >= 1:
+                bar.clear()
+                self.stdout.write(f"{result.name}: skipped, {result.detail}")
+            elif verbosity >= 2:
+                self.stdout.write(f"{result.name}: {result.status}")
+
+        try:
+            report = pages_import(
+                iter_path_sources(paths),
+                date=options["date"],
+                dry_run=options["dry_run"],
+                publish=not options["unpublished"],
+                overwrite=options["overwrite_corrections"],
+                source=ImportRun.Source.COMMAND,
+                label="\n".join(paths),
+                on_result=on_result,
+            )
+        finally:
+            bar.close()
+
+        if verbosity >= 1:
+            self.stdout.write(report.summary())
+        if report.files == 0:
+            raise CommandError("No raw page files found in " + ", ".join(paths) + ".")
+        if report.failed:
+            raise CommandError(f"{report.failed} of {report.files} files failed.")
