@@ -321,8 +321,10 @@ class _EditionBatch:
                     counter += 1
                 taken.add(slug)
                 new.append(Section(name=name, slug=slug))
-            self._bulk_create(Section, new)
-            found.update({s.name: s for s in new})
+            # Another import may be creating the same section right now: let the
+            # unique constraint decide, then read back whatever won.
+            Section.objects.bulk_create(new, ignore_conflicts=True)
+            found.update({s.name: s for s in Section.objects.filter(name__in=missing)})
         return found
 
     # Articles -------------------------------------------------------------
@@ -382,6 +384,7 @@ class _EditionBatch:
                 }
             )
             current = article_at(key)
+            detail = ""
             if current is None:
                 current = new[key] = Article(page=page, position=position)
                 _apply(current, values, self.now)

@@ -53,8 +53,12 @@ class Command(BaseCommand):
             help="Replace articles that editors corrected with the imported text.",
         )
 
-    def handle(self, *paths, **options):
+    def handle(self, *args, **options):
+        paths = options["paths"]
         verbosity = options["verbosity"]
+        date = options["date"]
+        if isinstance(date, str):  # call_command(date="...") skips argparse's type
+            date = iso_date(date)
         show_bar = verbosity >= 1 and sys.stderr.isatty()
         bar = tqdm(unit="file", desc="import", disable=not show_bar, leave=False)
 
@@ -72,7 +76,7 @@ class Command(BaseCommand):
         try:
             report = pages_import(
                 iter_path_sources(paths),
-                date=options["date"],
+                date=date,
                 dry_run=options["dry_run"],
                 publish=not options["unpublished"],
                 overwrite=options["overwrite_corrections"],
