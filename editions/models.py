@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -26,6 +27,15 @@ from . import body as body_format
 #: The fields an editor corrects and an import writes; compared to tell a
 #: correction from the imported text.
 ARTICLE_TEXT_FIELDS = ("kicker", "title", "subtitle", "byline", "body")
+
+
+class UnicodeJSONEncoder(DjangoJSONEncoder):
+    """JSON that keeps Chinese as it is instead of \\uXXXX escapes: half the size,
+    readable in the database, and far cheaper to send to PostgreSQL in bulk."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
 
 
 def section_slug(name: str) -> str:
@@ -222,6 +232,7 @@ class Article(models.Model):
     imported = models.JSONField(
         _("imported text"),
         default=dict,
+        encoder=UnicodeJSONEncoder,
         blank=True,
         help_text=_("The text as last imported, kept beside any correction."),
     )
