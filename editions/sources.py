@@ -18,6 +18,9 @@ from pathlib import Path, PurePosixPath
 
 #: Files a folder is searched for; a file named explicitly is read whatever its name.
 RAW_SUFFIXES = frozenset({".txt", ".htm", ".html"})
+#: A raw page is a few KiB; a member far larger than this is refused rather than
+#: unpacked (a zip bomb must not take the server's memory with it).
+MAX_MEMBER_BYTES = 20 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,9 @@ def iter_zip(data: bytes | io.IOBase, name: str) -> Iterator[RawFile]:
             if not is_raw_name(member) or PurePosixPath(member).name.startswith("."):
                 continue
             full_name = f"{name}/{member}"
+            if info.file_size > MAX_MEMBER_BYTES:
+                yield RawFile(full_name, None, f"too large for a raw page ({info.file_size} bytes)")
+                continue
             try:
                 yield RawFile(full_name, archive.read(info))
             except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
