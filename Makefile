@@ -32,6 +32,7 @@ run: demo serve
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_pages --verbosity 1 fixtures/demo
+	$(PY) manage.py create_demo_users
 
 serve: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
