@@ -38,6 +38,10 @@ class UnicodeJSONEncoder(DjangoJSONEncoder):
         super().__init__(*args, **kwargs)
 
 
+def _unix_lines(text: str) -> str:
+    return text.replace("\r\n", "\n")
+
+
 def section_slug(name: str) -> str:
     """An ASCII slug for a section name: pinyin for Chinese (要闻 -> yao-wen)."""
     slug = slugify("-".join(lazy_pinyin(name)))
@@ -303,7 +307,11 @@ class Article(models.Model):
     def differs_from_import(self) -> bool:
         if not self.imported:
             return False
-        return any(self.imported.get(f, "") != v for f, v in self.text_values().items())
+        # Browsers post textareas with CRLF: a line end is no correction.
+        return any(
+            _unix_lines(self.imported.get(f, "")) != _unix_lines(v)
+            for f, v in self.text_values().items()
+        )
 
     def sync_continuations(self) -> None:
         """Point continued_on at the pages the body jumps to (after a correction, too)."""

@@ -393,7 +393,9 @@ class _EditionBatch:
                 status, detail = UNCHANGED, ""
             elif current.differs_from_import() and not self.writer.overwrite:
                 status = SKIPPED
-                detail = _("corrected by an editor; kept (use --overwrite-corrections to replace)")
+                detail = _(
+                    "corrected by an editor; kept (choose to overwrite corrections to replace it)"
+                )
             else:
                 status = CREATED if not current.has_body and not current.is_corrected else UPDATED
                 _apply(current, values, self.now)

@@ -156,6 +156,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# One day's raw pages can exceed Django's default of 100 files in one upload.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1000
 
 # The newspaper this site publishes; the demo paper is invented.
 NEWSPAPER_NAME = os.environ.get("NEWSPAPER_NAME", "临江日报")

@@ -1,0 +1,475 @@
+"""The editors' desk: what editors see in the Django admin.
+
+Editors are journalists: they fix a headline, a name in a byline, a paragraph
+the import split badly, and publish or withdraw an edition. So every change to
+an article, page or section is versioned (who, when, what, with an optional
+note) and can be reverted; the imported text stays beside the corrected one;
+lists cost a fixed number of queries however long the paper is; and the
+identity of a row (edition date, page number, article position), which
+re-imports rely on, is shown but not edited by hand.
+
+The machinery lives in :mod:`editions.adminkit`; this module says what is shown.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from .adminkit.history import VersionedAdmin, field_changes
+from .adminkit.upload import RawPageUploadMixin
+from .forms import ArticleAdminForm, ArticleHeadlineForm, PageAdminForm, SectionAdminForm
+from .models import ARTICLE_TEXT_FIELDS, Article, Edition, ImportRun, Page, Section
+
+admin.site.site_header = format_lazy("{} · {}", settings.NEWSPAPER_NAME, _("Editors' desk"))
+admin.site.site_title = _("Editors' desk")
+admin.site.index_title = _("Editors' desk")
+
+
+# --- filters ---------------------------------------------------------------------------
+
+
+class EditionDateFilter(admin.SimpleListFilter):
+    """The latest editions by date; older ones through the date drill-down above the list."""
+
+    title = _("edition")
+    parameter_name = "edition"
+    recent = 31
+
+    def lookups(self, request, model_admin):
+        dates = Edition.objects.order_by("-date").values_list("date", flat=True)[: self.recent]
+        return [(day.isoformat(), day.isoformat()) for day in dates]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(page__edition__date=self.value())
+        return queryset
+
+
+class PageNumberFilter(admin.SimpleListFilter):
+    """Page 1, page 2, …: the page's order in its edition, whatever the printed label."""
+
+    title = _("page")
+    parameter_name = "page"
+
+    def lookups(self, request, model_admin):
+        numbers = Page.objects.order_by("number").values_list("number", flat=True).distinct()
+        return [(str(number), _("page %(number)d") % {"number": number}) for number in numbers]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(page__number=int(self.value()))
+        return queryset
+
+
+# --- editions --------------------------------------------------------------------------
+
+
+class PageOverviewInline(admin.TabularInline):
+    """An edition's pages at a glance; a page is corrected on its own form."""
+
+    model = Page
+    fields = ("number", "label", "name", "section", "editor", "article_count")
+    readonly_fields = fields
+    ordering = ("number",)
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("edition", "section")
+            .annotate(article_total=Count("articles"))
+        )
+
+    # Pages come from the import and are edited on their own form.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("articles"))
+    def article_count(self, page):
+        return page.article_total
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = (
+        "date",
+        "is_published",
+        "page_count",
+        "article_count",
+        "corrected_count",
+        "updated_at",
+    )
+    list_filter = ("is_published",)
+    date_hierarchy = "date"
+    actions = ("publish_editions", "withdraw_editions")
+    inlines = (PageOverviewInline,)
+    fields = ("date", "is_published", "created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at")
+    view_on_site = True
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                page_total=Count("pages", distinct=True),
+                article_total=Count("pages__articles", distinct=True),
+                corrected_total=Count(
+                    "pages__articles",
+                    filter=Q(pages__articles__is_corrected=True),
+                    distinct=True,
+                ),
+            )
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly.append("is_published")
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if not change and not self.has_publish_permission(request):
+            # Without the right to publish, a new edition waits for someone who has it.
+            obj.is_published = False
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("pages"), ordering="page_total")
+    def page_count(self, edition):
+        return edition.page_total
+
+    @admin.display(description=_("articles"), ordering="article_total")
+    def article_count(self, edition):
+        return edition.article_total
+
+    @admin.display(description=_("corrected"), ordering="corrected_total")
+    def corrected_count(self, edition):
+        return edition.corrected_total
+
+    # Publishing -------------------------------------------------------------
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm("editions.publish_edition")
+
+    @admin.action(permissions=["publish"], description=_("Publish the selected editions"))
+    def publish_editions(self, request, queryset):
+        count = self._set_published(request, queryset, published=True)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d edition published: readers see it now.",
+                "%(count)d editions published: readers see them now.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(permissions=["publish"], description=_("Withdraw the selected editions"))
+    def withdraw_editions(self, request, queryset):
+        count = self._set_published(request, queryset, published=False)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d edition withdrawn: readers no longer see it.",
+                "%(count)d editions withdrawn: readers no longer see them.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def _set_published(self, request, queryset, *, published: bool) -> int:
+        editions = list(queryset.exclude(is_published=published).order_by())
+        # updated_at moves too: readers' caches key on it.
+        Edition.objects.filter(pk__in=[e.pk for e in editions]).update(
+            is_published=published, updated_at=timezone.now()
+        )
+        for edition in editions:
+            edition.is_published = published
+            self.log_change(request, edition, [{"changed": {"fields": ["is_published"]}}])
+        return len(editions)
+
+
+# --- pages -----------------------------------------------------------------------------
+
+
+class ArticleInline(admin.TabularInline):
+    """A page's articles in page order; headlines can be fixed here, bodies on the article."""
+
+    model = Article
+    fk_name = "page"
+    form = ArticleHeadlineForm
+    fields = ("position", "title", "byline", "is_corrected")
+    readonly_fields = ("position", "is_corrected")
+    ordering = ("position",)
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("page__edition")
+
+    def has_add_permission(self, request, obj=None):
+        # Articles come from the import, which places them; see the article list to add one.
+        return False
+
+
+@admin.register(Page)
+class PageAdmin(VersionedAdmin):
+    form = PageAdminForm
+    list_display = ("edition_date", "label", "name", "section", "editor", "article_count")
+    list_display_links = ("label", "name")
+    list_select_related = ("edition", "section")
+    list_filter = ("section", "edition__is_published")
+    date_hierarchy = "edition__date"
+    search_fields = ("name", "label", "editor", "section__name")
+    ordering = ("-edition__date", "number")
+    autocomplete_fields = ("section",)
+    fields = ("edition", "number", "label", "name", "section", "editor", "correction_note")
+    inlines = (ArticleInline,)
+    view_on_site = True
+    history_diff_fields = ("label", "name", "section", "editor")
+    history_select_related = ("section",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("edition", "section")
+            .annotate(article_total=Count("articles"))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Edition and number identify the page to re-imports: shown, not edited.
+        return ("edition", "number") if obj else ()
+
+    @admin.display(description=_("edition"), ordering="edition__date")
+    def edition_date(self, page):
+        return page.edition.date
+
+    @admin.display(description=_("articles"), ordering="article_total")
+    def article_count(self, page):
+        return page.article_total
+
+
+# --- articles --------------------------------------------------------------------------
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionedAdmin):
+    form = ArticleAdminForm
+    list_display = (
+        "title",
+        "edition_date",
+        "page_display",
+        "position",
+        "is_corrected",
+        "has_text",
+    )
+    list_select_related = ("page__edition", "page__section")
+    list_filter = (EditionDateFilter, "page__section", PageNumberFilter, "is_corrected")
+    date_hierarchy = "page__edition__date"
+    search_fields = ("title", "subtitle", "kicker", "byline", "body")
+    ordering = ("-page__edition__date", "page__number", "position")
+    autocomplete_fields = ("page",)
+    actions = ("restore_imported_text",)
+    view_on_site = True
+    fieldsets = (
+        (_("Where it is printed"), {"fields": ("page", "position")}),
+        (
+            _("Text"),
+            {
+                "fields": ("kicker", "title", "subtitle", "byline", "body", "correction_note"),
+                "description": _(
+                    "Saving keeps the previous text in the history, where any version can "
+                    "be restored. A corrected article is kept as it is by later imports."
+                ),
+            },
+        ),
+        (_("As imported"), {"fields": ("imported_version", "imported_at")}),
+        (_("Status"), {"fields": ("is_corrected", "continued_on_pages", "updated_at")}),
+    )
+    history_diff_fields = ("kicker", "title", "subtitle", "byline", "body", "page", "position")
+    history_select_related = ("page__edition",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("page__edition", "page__section")
+
+    def get_readonly_fields(self, request, obj=None):
+        computed = ("imported_version", "imported_at", "is_corrected", "continued_on_pages")
+        if obj is None:
+            return (*computed, "updated_at")
+        # Page and position identify the article to re-imports: shown, not edited.
+        return ("page", "position", *computed, "updated_at")
+
+    def get_fieldsets(self, request, obj=None):
+        if self.reverting_to(request) is not None:
+            # A revert restores the text; the imported text and status are the live row's.
+            return self.fieldsets[:2]
+        if obj is None:
+            return self.fieldsets[:2]
+        return self.fieldsets
+
+    @admin.display(description=_("edition"), ordering="page__edition__date")
+    def edition_date(self, article):
+        return article.page.edition.date
+
+    @admin.display(description=_("page"), ordering="page__number")
+    def page_display(self, article):
+        page = article.page
+        return f"{page.label} {page.name}".strip()
+
+    @admin.display(description=_("has text"), boolean=True)
+    def has_text(self, article):
+        return article.has_body
+
+    @admin.display(description=_("continued on"))
+    def continued_on_pages(self, article):
+        labels = [page.label for page in article.continued_on.order_by("number")]
+        return ", ".join(labels) or "—"
+
+    @admin.display(description=_("imported text"))
+    def imported_version(self, article):
+        imported = article.imported or {}
+        return render_to_string(
+            "admin/editions/article/imported_text.html",
+            {
+                "imported": [
+                    (Article._meta.get_field(name).verbose_name, imported.get(name, ""))
+                    for name in ARTICLE_TEXT_FIELDS
+                ],
+                "was_imported": bool(imported),
+                "changes": field_changes(Article, imported, article, ARTICLE_TEXT_FIELDS)
+                if imported
+                else [],
+            },
+        )
+
+    @admin.action(
+        permissions=["change"], description=_("Restore the imported text of the selected articles")
+    )
+    def restore_imported_text(self, request, queryset):
+        restored = 0
+        for article in queryset.select_related("page__edition"):
+            if not article.imported or not article.differs_from_import():
+                continue
+            for name in ARTICLE_TEXT_FIELDS:
+                setattr(article, name, article.imported.get(name, ""))
+            article._change_reason = gettext("Restored the imported text")
+            article._history_user = request.user
+            article.save()
+            self.log_change(request, article, gettext("Restored the imported text."))
+            restored += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d article restored to its imported text.",
+                "%(count)d articles restored to their imported text.",
+                restored,
+            )
+            % {"count": restored},
+            messages.SUCCESS,
+        )
+
+
+# --- sections --------------------------------------------------------------------------
+
+
+@admin.register(Section)
+class SectionAdmin(VersionedAdmin):
+    form = SectionAdminForm
+    list_display = ("name", "slug", "page_count")
+    search_fields = ("name", "slug")
+    fields = ("name", "slug", "correction_note")
+    history_diff_fields = ("name", "slug")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(page_total=Count("pages"))
+
+    @admin.display(description=_("pages"), ordering="page_total")
+    def page_count(self, section):
+        return section.page_total
+
+
+# --- imports ---------------------------------------------------------------------------
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(RawPageUploadMixin, admin.ModelAdmin):
+    """The record of every import, from the command or the upload page; read-only."""
+
+    list_display = (
+        "started_at",
+        "source",
+        "user",
+        "dry_run",
+        "files",
+        "created",
+        "updated",
+        "unchanged",
+        "skipped",
+        "failed",
+    )
+    list_filter = ("source", "dry_run")
+    list_select_related = ("user",)
+    date_hierarchy = "started_at"
+    fields = (
+        ("source", "user"),
+        ("started_at", "finished_at"),
+        "paths",
+        "options",
+        "dry_run",
+        ("files", "created", "updated", "unchanged", "skipped", "failed"),
+        "failure_list",
+    )
+    readonly_fields = (
+        "source",
+        "user",
+        "started_at",
+        "finished_at",
+        "paths",
+        "options",
+        "dry_run",
+        "files",
+        "created",
+        "updated",
+        "unchanged",
+        "skipped",
+        "failed",
+        "failure_list",
+    )
+
+    # Records are written by imports only, and kept.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"can_upload": self.has_upload_permission(request), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("failures"))
+    def failure_list(self, run):
+        return render_to_string(
+            "admin/editions/importrun/failures.html", {"failures": run.failures}
+        )

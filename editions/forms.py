@@ -1,0 +1,181 @@
+"""Forms of the editors' desk: model forms with a correction note, and the upload form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin.widgets import AdminDateWidget
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, Page, Section, section_slug
+
+#: django-simple-history stores the change reason in a 100-character column.
+CORRECTION_NOTE_MAX_LENGTH = 100
+
+
+class CorrectionNoteForm(forms.ModelForm):
+    """A model form whose change can carry a short note, kept as the history's change reason."""
+
+    correction_note = forms.CharField(
+        label=_("Correction note"),
+        max_length=CORRECTION_NOTE_MAX_LENGTH,
+        required=False,
+        help_text=_(
+            "Optional: why you made this change, in a few words (“wrong name in the "
+            "byline”). It appears in the history."
+        ),
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
+class ArticleAdminForm(CorrectionNoteForm):
+    class Meta:
+        model = Article
+        fields = ("page", "position", "kicker", "title", "subtitle", "byline", "body")
+        widgets = {
+            "kicker": forms.TextInput(attrs={"class": "vLargeTextField article-line"}),
+            "title": forms.TextInput(attrs={"class": "vLargeTextField article-line"}),
+            "subtitle": forms.TextInput(attrs={"class": "vLargeTextField article-line"}),
+            "byline": forms.TextInput(attrs={"class": "vLargeTextField article-line"}),
+            "body": forms.Textarea(attrs={"rows": 20, "class": "article-body", "lang": "zh"}),
+        }
+
+    def clean_body(self):
+        # Browsers send a textarea with CRLF line ends; stored as typed, an
+        # untouched body would differ from the imported one and count as corrected.
+        body = self.cleaned_data.get("body", "")
+        return body.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class ArticleHeadlineForm(forms.ModelForm):
+    """A headline in the list of a page's articles."""
+
+    class Meta:
+        model = Article
+        fields = ("title", "byline")
+        widgets = {
+            "title": forms.TextInput(attrs={"size": 48}),
+            "byline": forms.TextInput(attrs={"size": 24}),
+        }
+
+
+class PageAdminForm(CorrectionNoteForm):
+    class Meta:
+        model = Page
+        fields = ("edition", "number", "label", "name", "section", "editor")
+
+
+class SectionAdminForm(CorrectionNoteForm):
+    """Section names are what editors type; the slug follows the name unless given."""
+
+    class Meta:
+        model = Section
+        fields = ("name", "slug")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _(
+                "ASCII name used in links; leave empty to make it from the pinyin of the "
+                "name. Changing it changes the section's links."
+            )
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if not slug and self.cleaned_data.get("name"):
+            slug = section_slug(self.cleaned_data["name"])
+        return slug
+
+
+# --- uploading raw pages ---------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of uploaded files, handed on as they are.
+
+    Files are not checked here on purpose: an empty or unreadable file is the
+    importer's to report, beside the files that went in, rather than a form
+    error that would turn the whole upload away.
+    """
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        return list(data) if isinstance(data, list | tuple) else [data]
+
+
+class RawPagesUploadForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Raw page files"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ".txt,.htm,.html,.zip"}),
+    )
+    archive = forms.FileField(
+        label=_("A .zip archive"),
+        required=False,
+        help_text=_("Optional: a .zip of raw page files, for example a whole day."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip"}),
+    )
+    date = forms.DateField(
+        label=_("Edition date"),
+        required=False,
+        widget=AdminDateWidget,
+        help_text=_(
+            "Leave empty to read the date from the file names (2024-08-02, 20240802) or "
+            "from a date line in the files."
+        ),
+    )
+    publish = forms.BooleanField(
+        label=_("Publish a new edition at once"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "An edition this upload creates is shown to readers at once. Untick to "
+            "check it first; an existing edition keeps its state."
+        ),
+    )
+    overwrite = forms.BooleanField(
+        label=_("Replace corrected articles"),
+        required=False,
+        help_text=_(
+            "Articles corrected by editors are kept as they are unless this is ticked. "
+            "Their corrections stay in the history."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Check only"),
+        required=False,
+        help_text=_("Read and check every file and show what would happen, saving nothing."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _(
+            "One or many .txt, .htm or .html files as saved from the e-paper, or .zip "
+            "archives of them. At most %(count)d files at a time: zip a larger day."
+        ) % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.uploads():
+            raise forms.ValidationError(
+                _("Choose at least one raw page file or a .zip archive."), code="empty"
+            )
+        return cleaned
+
+    def uploads(self) -> list:
+        """Every uploaded file, the multi-file input's first, then the archive."""
+        files = list(self.cleaned_data.get("files") or [])
+        archive = self.cleaned_data.get("archive")
+        if archive:
+            files.append(archive)
+        return files
