@@ -597,8 +597,13 @@ def _parse_lines(
     extra_pages: Sequence[tuple[str, str]] = (),
     extra_headlines: Sequence[str] = (),
     regions: tuple[Region, ...] = (),
+    fallback_label: str = "",
 ) -> ParsedPage:
-    """Read the blocks of a text page top to bottom (see the format description)."""
+    """Read the blocks of a text page top to bottom (see the format description).
+
+    ``fallback_label`` is the page label an HTML page gives outside its visible
+    text (its <title>), used only when the text prints none.
+    """
     norm = [" ".join(raw.split()) for raw in raw_lines]
     kinds = [_classify(s) for s in norm]
     count = len(norm)
@@ -664,6 +669,7 @@ def _parse_lines(
         editor = list_editor or editor
     pages = _Pages(entries)
 
+    label = label or fallback_label
     if not label:
         raise PageParseError("no page number found")
     page_number = pages.number(label)
@@ -774,6 +780,9 @@ def _guess_title(
 
 _HTML_SUFFIXES = (".htm", ".html", ".xhtml", ".shtml")
 _HTML_RE = re.compile(r"<html[\s>/]|<!doctype\s+html", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[A-Za-z!/?]")
+# 《临江日报》-第02版：经济 in <title>: Founder article pages name their page there.
+_TITLE_PAGE_RE = re.compile(rf"第\s*({_LABEL}|{_CN_LABEL})\s*版")
 _DROP_TAGS = frozenset(
     (
         "script",
@@ -860,7 +869,9 @@ _SHAPES = frozenset(("rect", "rectangle", "circle", "circ", "poly", "polygon", "
 
 def _looks_like_html(text: str, name: str) -> bool:
     if name.lower().endswith(_HTML_SUFFIXES):
-        return True
+        # A page copied as text and saved under the page's own name (content_1.htm)
+        # has no markup; read as HTML its line breaks would all be lost.
+        return _TAG_RE.search(text) is not None
     if text.lstrip()[:1] == "<":
         return True
     return "<" in text and _HTML_RE.search(text) is not None
@@ -1003,6 +1014,8 @@ def _parse_html(text: str) -> ParsedPage:
         raise PageParseError(f"malformed HTML ({type(exc).__name__})") from None
 
     marks = _Marks(soup)
+    head_title = _TITLE_PAGE_RE.search(_element_text(marks.first("title")))
+    title_label = head_title.group(1) if head_title else ""
     regions = _regions(marks)
     page_entries = _html_page_list(marks)
     headlines = _html_headlines(marks)
@@ -1017,9 +1030,17 @@ def _parse_html(text: str) -> ParsedPage:
             extra_pages=page_entries,
             extra_headlines=headlines,
             regions=regions,
+            fallback_label=title_label,
         )
     return _parse_marked(
-        marks, title_el, body_el, _norm_lines(lines), page_entries, headlines, regions
+        marks,
+        title_el,
+        body_el,
+        _norm_lines(lines),
+        page_entries,
+        headlines,
+        regions,
+        fallback_label=title_label,
     )
 
 
@@ -1031,12 +1052,14 @@ def _parse_marked(
     page_entries: list[tuple[str, str]],
     headlines: list[str],
     regions: tuple[Region, ...],
+    *,
+    fallback_label: str = "",
 ) -> ParsedPage:
     """Founder marks: the parts are where the page says they are.
 
     The page's visible text is still read for what Founder pages print rather than
-    mark: the current page (当前版 or the 《报名》（date 第 N 版） line) and a date line
-    above the title.
+    mark: the current page (当前版 or the 《报名》（date 第 N 版） line, else the
+    ``fallback_label`` of the page's <title>) and a date line above the title.
     """
     kinds = [_classify(s) for s in lines]
     label = ""
@@ -1064,6 +1087,7 @@ def _parse_marked(
             if kind == _PAGE_ENTRY and (entry := _page_entry(s)) is not None
         ]
     pages = _Pages(page_entries)
+    label = label or fallback_label
     page_number = pages.number(label) if label else None
     if not page_number:
         raise PageParseError("no page number found")

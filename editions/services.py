@@ -34,7 +34,14 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from . import body as body_format
 from .models import ARTICLE_TEXT_FIELDS, Article, Edition, ImportRun, Page, Section, section_slug
-from .parsing import PageParseError, PageRef, ParsedPage, date_from_path, parse_page
+from .parsing import (
+    PageParseError,
+    PageRef,
+    ParsedPage,
+    date_from_path,
+    match_key,
+    parse_page,
+)
 from .sources import RawFile
 
 CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED = (
@@ -162,6 +169,10 @@ def pages_import(
         except (PageParseError, ImportFileError) as exc:
             record(FileResult(raw.name, FAILED, str(exc)))
             continue
+        except Exception as exc:  # one bad file must not end the run
+            detail = f"unexpected error ({type(exc).__name__}: {exc})"
+            record(FileResult(raw.name, FAILED, _one_line(detail)))
+            continue
         if batch and (item.date != batch[0].date or len(batch) >= BATCH_SIZE):
             for result in writer.write(batch):
                 record(result)
@@ -185,7 +196,39 @@ def _prepare(raw: RawFile, given: datetime.date | None) -> _Item:
     if raw.data is None:
         raise ImportFileError(raw.error or "cannot be read")
     parsed = parse_page(raw.data, raw.name)
+    _check_fits(parsed)
     return _Item(raw.name, parsed, resolve_date(raw.name, parsed, given))
+
+
+#: More headlines or pages than any printed paper has: the file is not a page.
+#: Positions and page numbers are small integers in the database.
+MAX_HEADLINES = 200
+MAX_PAGES = 999
+_EDITOR_MAX = Page._meta.get_field("editor").max_length
+
+
+def _check_fits(parsed: ParsedPage) -> None:
+    """Refuse, with a reason, a page the database would refuse (or silently keep) whole.
+
+    PostgreSQL rejects an overlong value and would fail the file with a driver
+    message; SQLite would store a 5 MB "title". A line that long is no headline.
+    """
+    for field_name in ("title", "kicker", "subtitle", "byline"):
+        limit = Article._meta.get_field(field_name).max_length
+        if len(getattr(parsed, field_name)) > limit:
+            raise ImportFileError(f"{field_name} longer than {limit} characters")
+    limit = Article._meta.get_field("title").max_length
+    if any(len(headline) > limit for headline in parsed.headlines):
+        raise ImportFileError(f"a headline longer than {limit} characters")
+    if len(parsed.headlines) > MAX_HEADLINES:
+        raise ImportFileError(f"more than {MAX_HEADLINES} headlines for one page")
+    if len(parsed.pages) > MAX_PAGES or max(parsed.page_numbers) > MAX_PAGES:
+        raise ImportFileError(f"more than {MAX_PAGES} pages in one edition")
+
+
+def _one_line(text: str) -> str:
+    """Database drivers write multi-line messages; the report keeps one line per file."""
+    return " ".join(text.split())
 
 
 class _Rollback(Exception):
@@ -204,7 +247,7 @@ class _BatchWriter:
             return self._write_atomic(items)
         except DatabaseError as exc:
             if len(items) == 1:
-                return [FileResult(items[0].name, FAILED, f"database error: {exc}".strip())]
+                return [FileResult(items[0].name, FAILED, _one_line(f"database error: {exc}"))]
         # Something in the batch broke a database rule: isolate it, keep the rest.
         results = []
         for item in items:
@@ -261,7 +304,9 @@ class _EditionBatch:
                 refs[parsed.page_number] = PageRef(parsed.page_number, parsed.page_label, "", "")
             for number in parsed.page_numbers:
                 refs.setdefault(number, PageRef(number, f"{number:02d}", "", ""))
-            if parsed.editor:
+            # A "credit" longer than the field is a sentence that happens to start
+            # like one; it names nobody, and it must not fail the article.
+            if parsed.editor and len(parsed.editor) <= _EDITOR_MAX:
                 editors[parsed.page_number] = parsed.editor
 
         sections = self._sections({ref.section or ref.name for ref in refs.values() if ref.name})
@@ -330,83 +375,111 @@ class _EditionBatch:
     # Articles -------------------------------------------------------------
 
     def _articles(self, edition: Edition, pages: dict[int, Page]) -> list[FileResult]:
-        touched_pages = {item.parsed.page_number for item in self.items}
-        existing: dict[tuple[int, int], Article] = {
-            (a.page.number, a.position): a
-            for a in Article.objects.filter(
+        # Pages an article continues onto are loaded too: a bodiless row there with
+        # the article's title is a leftover of that page's headline list (see below).
+        touched_pages = {n for item in self.items for n in item.parsed.page_numbers}
+        rows = _PageArticles(
+            Article.objects.filter(
                 page__edition=edition, page__number__in=touched_pages
             ).select_related("page")
-        }
-        new: dict[tuple[int, int], Article] = {}
+        )
+        continued = self._continued_titles(edition, touched_pages)
         dirty: dict[tuple[int, int], Article] = {}
         jumps: dict[tuple[int, int], list[int]] = {}
 
-        def article_at(key):
-            return new.get(key) or existing.get(key)
+        # Titles each page's files of this batch name, as headlines or as their own.
+        named: dict[int, set[str]] = {}
+        for item in self.items:
+            keys = named.setdefault(item.parsed.page_number, set())
+            keys.add(match_key(item.parsed.title))
+            keys.update(map(match_key, item.parsed.headlines))
 
         # Headline lists first: every headline of a page is an article, with or
-        # without a body, so later files fill rows instead of adding them.
+        # without a body, so later files fill rows instead of adding them. An
+        # article is found by its title, never by its position alone: two files of
+        # one page may list the headlines differently (one saved before a late
+        # change of the page), and a position must never hand one article's row to
+        # another.
         for item in self.items:
-            page = pages[item.parsed.page_number]
+            number = item.parsed.page_number
+            page = pages[number]
+            seen: Counter = Counter()
             for position, headline in enumerate(item.parsed.headlines, start=1):
-                key = (page.number, position)
-                current = article_at(key)
+                key = match_key(headline)
+                seen[key] += 1
+                if (number, key) in continued or len(rows.find(number, key)) >= seen[key]:
+                    continue
+                current = rows.get((number, position))
                 if current is None:
-                    values = {"title": headline}
-                    new[key] = Article(
-                        page=page,
-                        position=position,
-                        title=headline,
-                        imported=_snapshot(values),
-                        imported_at=self.now,
-                    )
-                elif (
-                    not current.has_body and not current.is_corrected and current.title != headline
-                ):
-                    # The page's headline list changed since: follow it.
+                    rows.add(_placeholder(page, position, headline, self.now))
+                elif _is_placeholder(current) and match_key(current.title) not in named[number]:
+                    # The page's headline list changed since (a headline reworded):
+                    # follow it.
+                    rows.retitle(current, headline)
                     _apply(current, _snapshot({"title": headline}), self.now)
-                    if key in existing:
-                        dirty[key] = current
+                    if rows.is_existing(current):
+                        dirty[_key(current)] = current
+                else:
+                    rows.add(_placeholder(page, rows.next_position(number), headline, self.now))
 
         results = []
         for item in self.items:
             parsed = item.parsed
-            page = pages[parsed.page_number]
-            position = parsed.position or self._position_for(parsed.title, page, existing, new)
-            key = (page.number, position)
+            number = parsed.page_number
+            title_key = match_key(parsed.title)
+            if (number, title_key) in continued:
+                # The page's own view of an article that starts on another page:
+                # its text is the start file's, it is not a second article.
+                results.append(FileResult(item.name, UNCHANGED, _("continuation of an article")))
+                continue
+            page = pages[number]
             values = _snapshot(
                 {
                     "kicker": parsed.kicker,
                     "title": parsed.title,
                     "subtitle": parsed.subtitle,
                     "byline": parsed.byline,
-                    "body": body_format.blocks_to_text(parsed.blocks, parsed.page_number),
+                    "body": body_format.blocks_to_text(parsed.blocks, number),
                 }
             )
-            current = article_at(key)
+            current = _the_one(rows.find(number, title_key), values["body"])
             detail = ""
             if current is None:
-                current = new[key] = Article(page=page, position=position)
+                current = _placeholder(page, rows.next_position(number), parsed.title, self.now)
                 _apply(current, values, self.now)
-                status, detail = CREATED, ""
+                rows.add(current)
+                status = CREATED
             elif current.text_values() == values and current.imported == values:
-                status, detail = UNCHANGED, ""
+                status = UNCHANGED
             elif current.differs_from_import() and not self.writer.overwrite:
-                status = SKIPPED
-                detail = _(
-                    "corrected by an editor; kept (choose to overwrite corrections to replace it)"
-                )
+                if _is_placeholder(current, corrected=True):
+                    # Only its headline was known and an editor reworded it: the
+                    # article still needs its text, and the editor's headline stays.
+                    _apply(current, _merge_corrections(current, values), self.now, imported=values)
+                    status = CREATED
+                else:
+                    status = SKIPPED
+                    detail = _(
+                        "corrected by an editor; kept "
+                        "(choose to overwrite corrections to replace it)"
+                    )
             else:
-                status = CREATED if not current.has_body and not current.is_corrected else UPDATED
+                status = CREATED if _is_placeholder(current, corrected=True) else UPDATED
                 _apply(current, values, self.now)
-                if key in existing:
-                    dirty[key] = current
             if status in (CREATED, UPDATED):
-                jumps[key] = list(parsed.page_numbers[1:])
+                rows.retitle(current, current.title)
+                if rows.is_existing(current):
+                    dirty[_key(current)] = current
+                jumps[_key(current)] = list(parsed.page_numbers[1:])
             results.append(FileResult(item.name, status, detail))
 
-        if new:
-            self._bulk_create(Article, list(new.values()))
+        leftovers = self._continued_placeholders(rows, jumps)
+        if leftovers:
+            for article in leftovers:
+                dirty.pop(_key(article), None)
+            Article.objects.filter(pk__in=[a.pk for a in leftovers]).delete()
+        if rows.new:
+            self._bulk_create(Article, list(rows.new.values()))
         if dirty:
             self._bulk_update(
                 Article,
@@ -414,34 +487,58 @@ class _EditionBatch:
                 [*ARTICLE_TEXT_FIELDS, "imported", "imported_at", "is_corrected", "updated_at"],
             )
         if jumps:
-            self._continuations(jumps, new, existing, pages)
-        if new or dirty:
+            self._continuations(jumps, rows, pages)
+        if rows.new or dirty or leftovers:
             self.changed = True
         if self.changed:
             edition.touch()
         return results
 
-    @staticmethod
-    def _position_for(title, page, existing, new) -> int:
-        """A file whose title is missing from its headline list: same title, else append."""
-        taken = [pos for (number, pos) in (*existing, *new) if number == page.number]
-        for (number, pos), article in (*existing.items(), *new.items()):
-            if number == page.number and article.title == title:
-                return pos
-        return max(taken, default=0) + 1
+    def _continued_titles(self, edition: Edition, numbers: set[int]) -> set[tuple[int, str]]:
+        """(page, title key) of every article printed on one of ``numbers`` but starting elsewhere.
 
-    def _continuations(self, jumps, new, existing, pages) -> None:
+        Some e-papers list a continued article again in the headline list of the
+        page it continues on. It is the same article: it must not get a second row
+        there, whichever of its pages is imported first.
+        """
+        found = {
+            (number, match_key(item.parsed.title))
+            for item in self.items
+            for number in item.parsed.page_numbers[1:]
+        }
         through = Article.continued_on.through
-        articles = {key: new.get(key) or existing[key] for key in jumps}
+        found.update(
+            (number, match_key(title))
+            for number, title in through.objects.filter(
+                page__edition=edition, page__number__in=numbers
+            ).values_list("page__number", "article__title")
+        )
+        return found
+
+    @staticmethod
+    def _continued_placeholders(rows: _PageArticles, jumps) -> list[Article]:
+        """Bodiless rows that an earlier import made from a continuation page's list."""
+        leftovers = []
+        for key, numbers in jumps.items():
+            article = rows.get(key)
+            for number in numbers:
+                for other in rows.find(number, match_key(article.title)):
+                    if rows.is_existing(other) and _is_placeholder(other):
+                        leftovers.append(other)
+        return leftovers
+
+    def _continuations(self, jumps, rows: _PageArticles, pages) -> None:
+        through = Article.continued_on.through
+        articles = {key: rows.get(key) for key in jumps}
         through.objects.filter(article_id__in=[a.pk for a in articles.values()]).delete()
-        rows = [
+        links = [
             through(article_id=articles[key].pk, page_id=pages[number].pk)
             for key, numbers in jumps.items()
             for number in numbers
             if number in pages
         ]
-        if rows:
-            through.objects.bulk_create(rows, ignore_conflicts=True)
+        if links:
+            through.objects.bulk_create(links, ignore_conflicts=True)
 
     # History-aware bulk writes -------------------------------------------
 
@@ -467,11 +564,109 @@ def _snapshot(values: dict[str, str]) -> dict[str, str]:
     return {f: values.get(f, "") for f in ARTICLE_TEXT_FIELDS}
 
 
-def _apply(article: Article, values: dict[str, str], now) -> None:
+def _apply(article: Article, values: dict[str, str], now, *, imported=None) -> None:
+    """Write ``values`` into the article; ``imported`` (default: the same) is its import."""
+    imported = values if imported is None else imported
     for attr, value in values.items():
         setattr(article, attr, value)
-    article.imported = dict(values)
+    article.imported = dict(imported)
     article.imported_at = now
-    article.is_corrected = False
+    article.is_corrected = values != imported
     article.updated_at = now
     article.__dict__.pop("blocks", None)
+
+
+def _key(article: Article) -> tuple[int, int]:
+    return (article.page.number, article.position)
+
+
+def _is_placeholder(article: Article, *, corrected: bool = False) -> bool:
+    """A row known only from a headline list: no text yet.
+
+    With ``corrected``, also one whose headline an editor reworded meanwhile.
+    """
+    return not article.has_body and (corrected or not article.is_corrected)
+
+
+def _placeholder(page: Page, position: int, title: str, now) -> Article:
+    return Article(
+        page=page,
+        position=position,
+        title=title,
+        imported=_snapshot({"title": title}),
+        imported_at=now,
+    )
+
+
+class _PageArticles:
+    """The articles of an edition's pages, found by position and by title.
+
+    A title may legitimately appear twice on a page (two 简讯, two 图片新闻), so a
+    title leads to every article bearing it, in page order. An editor's reworded
+    title still finds its article through the title as imported.
+    """
+
+    def __init__(self, existing: Iterable[Article]) -> None:
+        self.existing: dict[tuple[int, int], Article] = {}
+        self.new: dict[tuple[int, int], Article] = {}
+        self._titles: dict[tuple[int, str], list[Article]] = {}
+        self._last: dict[int, int] = {}
+        for article in sorted(existing, key=_key):
+            self.existing[_key(article)] = article
+            self._index(article)
+
+    def get(self, key: tuple[int, int]) -> Article | None:
+        return self.new.get(key) or self.existing.get(key)
+
+    def is_existing(self, article: Article) -> bool:
+        return self.existing.get(_key(article)) is article
+
+    def find(self, number: int, title_key: str) -> list[Article]:
+        return self._titles.get((number, title_key), [])
+
+    def next_position(self, number: int) -> int:
+        return self._last.get(number, 0) + 1
+
+    def add(self, article: Article) -> None:
+        self.new[_key(article)] = article
+        self._index(article)
+
+    def retitle(self, article: Article, title: str) -> None:
+        """Make ``article`` findable by a title it takes on."""
+        found = self._titles.setdefault((article.page.number, match_key(title)), [])
+        if article not in found:
+            found.append(article)
+
+    def _index(self, article: Article) -> None:
+        number = article.page.number
+        self._last[number] = max(self._last.get(number, 0), article.position)
+        titles = {article.title}
+        if isinstance(article.imported, dict) and article.imported.get("title"):
+            titles.add(article.imported["title"])
+        for title in titles:
+            self._titles.setdefault((number, match_key(title)), []).append(article)
+
+
+def _the_one(candidates: list[Article], body: str) -> Article | None:
+    """Which of the articles bearing a file's title the file is.
+
+    The one whose imported text it repeats, else the first still waiting for its
+    text, else the first (the file changed since its last import).
+    """
+    for article in candidates:
+        if article.imported.get("body") == body:
+            return article
+    for article in candidates:
+        if _is_placeholder(article, corrected=True):
+            return article
+    return candidates[0] if candidates else None
+
+
+def _merge_corrections(article: Article, values: dict[str, str]) -> dict[str, str]:
+    """Imported ``values``, except where an editor changed the field since the last import."""
+    merged = dict(values)
+    for field_name in ARTICLE_TEXT_FIELDS:
+        mine = getattr(article, field_name)
+        if mine != article.imported.get(field_name, ""):
+            merged[field_name] = mine
+    return merged

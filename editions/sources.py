@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ RAW_SUFFIXES = frozenset({".txt", ".htm", ".html"})
 #: A raw page is a few KiB; a member far larger than this is refused rather than
 #: unpacked (a zip bomb must not take the server's memory with it).
 MAX_MEMBER_BYTES = 20 * 2**20
+#: Archives of archives (a year of daily zips) are opened this many levels deep.
+MAX_ZIP_DEPTH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +40,18 @@ def is_raw_name(name: str) -> bool:
 
 
 def _read(path: Path, name: str) -> RawFile:
+    """Read a regular file of sane size; anything else is a RawFile carrying why not.
+
+    A named pipe or a device would block or never end, and a huge file would be
+    read whole into memory, so both are refused before reading.
+    """
     try:
+        # stat before open: opening a named pipe already blocks.
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return RawFile(name, None, "not a regular file")
+        if info.st_size > MAX_MEMBER_BYTES:
+            return RawFile(name, None, f"too large for a raw page ({info.st_size} bytes)")
         return RawFile(name, path.read_bytes())
     except OSError as exc:
         return RawFile(name, None, exc.strerror or str(exc))
@@ -52,11 +66,22 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield Path(root) / filename
 
 
-def iter_zip(data: bytes | io.IOBase, name: str) -> Iterator[RawFile]:
-    """The raw page members of a zip archive, named ``archive.zip/member/path``."""
+def _is_zip_name(name: str) -> bool:
+    return PurePosixPath(name).suffix.lower() == ".zip"
+
+
+def iter_zip(data: bytes | io.IOBase, name: str, depth: int = 1) -> Iterator[RawFile]:
+    """The raw page members of a zip archive, named ``archive.zip/member/path``.
+
+    Zips inside the zip are opened too (to ``MAX_ZIP_DEPTH``), so a year of daily
+    archives zipped together imports whole instead of being skipped in silence.
+    """
+    if depth > MAX_ZIP_DEPTH:
+        yield RawFile(name, None, f"zip archives nested too deep (over {MAX_ZIP_DEPTH})")
+        return
     try:
         archive = zipfile.ZipFile(data if not isinstance(data, bytes) else io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         yield RawFile(name, None, f"not a readable zip archive ({exc})")
         return
     with archive:
@@ -66,16 +91,26 @@ def iter_zip(data: bytes | io.IOBase, name: str) -> Iterator[RawFile]:
         )
         for info in members:
             member = info.filename
-            if not is_raw_name(member) or PurePosixPath(member).name.startswith("."):
+            is_zip = _is_zip_name(member)
+            if not (is_raw_name(member) or is_zip) or PurePosixPath(member).name.startswith("."):
                 continue
             full_name = f"{name}/{member}"
             if info.file_size > MAX_MEMBER_BYTES:
                 yield RawFile(full_name, None, f"too large for a raw page ({info.file_size} bytes)")
                 continue
             try:
-                yield RawFile(full_name, archive.read(info))
-            except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-                yield RawFile(full_name, None, f"cannot extract from the archive ({exc})")
+                content = archive.read(info)
+            # A damaged or exotic member raises whatever its decompressor raises
+            # (zlib.error, NotImplementedError for deflate64, EOFError...): it is
+            # one unreadable file, never the end of the run.
+            except Exception as exc:
+                reason = " ".join(str(exc).split()) or type(exc).__name__
+                yield RawFile(full_name, None, f"cannot extract from the archive ({reason})")
+                continue
+            if is_zip:
+                yield from iter_zip(content, full_name, depth + 1)
+            else:
+                yield RawFile(full_name, content)
 
 
 def iter_path_sources(paths: Iterable[str | os.PathLike]) -> Iterator[RawFile]:
@@ -85,7 +120,7 @@ def iter_path_sources(paths: Iterable[str | os.PathLike]) -> Iterator[RawFile]:
         if path.is_dir():
             for file in _walk(path):
                 yield _read(file, str(file))
-        elif path.suffix.lower() == ".zip" and path.is_file():
+        elif _is_zip_name(path.name) and path.is_file():
             try:
                 with path.open("rb") as handle:
                     yield from iter_zip(handle, str(path))
@@ -101,7 +136,7 @@ def iter_uploaded_sources(uploads: Iterable) -> Iterator[RawFile]:
     """Files uploaded through the admin (Django UploadedFile objects); zips are opened."""
     for upload in uploads:
         name = upload.name
-        if name.lower().endswith(".zip"):
+        if _is_zip_name(name):
             yield from iter_zip(upload.read(), name)
         else:
             yield RawFile(name, upload.read())

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from editions.models import Article, Edition, ImportRun, Page, Section
 from editions.services import pages_import
@@ -16,6 +17,15 @@ from editions.sources import RawFile
 from tests.rawpages import HEADLINES, raw_page, write
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The command speaks the site language; these tests read its English messages."""
+    with translation.override("en"):
+        yield
+
+
 DAY = datetime.date(2024, 8, 2)
 
 
@@ -385,3 +395,166 @@ def test_concurrent_imports_of_one_edition_leave_no_duplicates(tmp_path):
     assert Edition.objects.count() == 1
     assert Page.objects.count() == 4
     assert Article.objects.count() == 3
+
+
+# --- identity when files of one page disagree ------------------------------------------
+
+JUMPING = "沿江绿道串起十个公园"
+PAGE4 = ["城郊果园迎来采摘季", JUMPING, "乡村客车开进山里"]
+
+
+def jumping_page(page=2, headlines=(*HEADLINES, JUMPING)):
+    return raw_page(
+        page=page,
+        title=JUMPING,
+        headlines=list(headlines),
+        paragraphs=["绿道第一段今天开放。", "■下转第4版", "绿道第二段年底完工。"],
+    )
+
+
+def test_a_reordered_headline_list_never_overwrites_another_article(tmp_path):
+    day = tmp_path / DAY.isoformat()
+    first, second, third = HEADLINES
+    run(write(day, "a.txt", raw_page(title=first, headlines=[first, second, third])))
+    # Saved later, after the page's headlines were reordered: B is now first.
+    _out, err, error = run(
+        write(day, "b.txt", raw_page(title=second, headlines=[second, first, third]))
+    )
+    assert error is None, err
+
+    assert Article.objects.filter(title=first).count() == 1
+    assert Article.objects.get(title=first).has_body
+    assert Article.objects.get(title=second).has_body
+    assert Article.objects.count() == 3
+
+
+def test_files_of_one_batch_with_different_headline_lists_keep_every_text(tmp_path):
+    day = tmp_path / DAY.isoformat()
+    first, second, third = HEADLINES
+    write(day, "1.txt", raw_page(title=first, headlines=[first, second, third]))
+    write(
+        day,
+        "2.txt",
+        raw_page(title="临时插入的快讯", headlines=[first, "临时插入的快讯", second, third]),
+    )
+    write(day, "3.txt", raw_page(title=second, headlines=[first, second, third]))
+    _, err, error = run(tmp_path)
+    assert error is None, err
+
+    bodies = dict(Article.objects.values_list("title", "body"))
+    assert set(bodies) == {first, second, third, "临时插入的快讯"}
+    assert all(bodies[t] for t in (first, second, "临时插入的快讯"))
+    assert len(set(Article.objects.values_list("page", "position"))) == 4
+
+
+@pytest.mark.parametrize("order", ["start-first", "continuation-first"])
+def test_continued_article_listed_on_its_continuation_page_is_one_article(tmp_path, order):
+    day = tmp_path / DAY.isoformat()
+    files = {
+        "start": write(day, "p2.txt", jumping_page()),
+        "continuation": write(day, "p4.txt", raw_page(page=4, title=PAGE4[0], headlines=PAGE4)),
+    }
+    for name in order.split("-")[0], ("continuation" if order == "start-first" else "start"):
+        _, err, error = run(files[name])
+        assert error is None, err
+
+    (article,) = Article.objects.filter(title=JUMPING)
+    assert article.page.number == 2
+    assert article.page_numbers == [2, 4]
+    page4 = Page.objects.get(number=4)
+    assert sorted(page4.articles.values_list("title", "position")) == sorted(
+        [(PAGE4[0], 1), (PAGE4[2], 3)]
+    )
+
+
+def test_continuation_view_of_an_article_is_not_a_second_article(tmp_path):
+    day = tmp_path / DAY.isoformat()
+    write(day, "p2.txt", jumping_page())
+    write(day, "p4.txt", jumping_page(page=4, headlines=PAGE4))
+    out, err, error = run(tmp_path, verbosity=2)
+    assert error is None, err
+
+    (article,) = Article.objects.filter(title=JUMPING)
+    assert article.page.number == 2
+    assert f"{day / 'p4.txt'}: unchanged" in out
+
+
+def test_corrected_headline_of_a_bodiless_article_still_gets_its_text(tmp_path):
+    first, second, _third = page_files(tmp_path)
+    run(first)
+    placeholder = Article.objects.get(title=HEADLINES[1])
+    placeholder.title = "老街夜市重新开张啦"
+    placeholder.save()
+
+    _out, err, error = run(second)
+    assert error is None, err
+    filled = Article.objects.get(pk=placeholder.pk)
+    assert filled.title == "老街夜市重新开张啦", "the editor's headline stays"
+    assert filled.has_body
+    assert filled.is_corrected
+    assert Article.objects.count() == 3
+
+
+# --- limits of the database ------------------------------------------------------------
+
+
+def test_a_title_too_long_for_the_database_is_rejected_with_the_reason(tmp_path):
+    title = "长" * 301
+    path = write(tmp_path, "2024-08-02/p.txt", raw_page(title=title, headlines=[title]))
+    _, err, error = run(path)
+    assert error is not None
+    assert f"{path}: title longer than 300 characters" in err
+    assert not Article.objects.exists()
+
+
+def test_a_headline_list_too_long_for_a_page_is_rejected(tmp_path):
+    titles = [f"第{i}条" for i in range(1, 1002)]
+    path = write(tmp_path, "2024-08-02/p.txt", raw_page(title=titles[0], headlines=titles))
+    _, err, error = run(path)
+    assert error is not None
+    assert f"{path}: more than" in err
+    assert not Article.objects.exists()
+
+
+def test_database_errors_are_reported_on_one_line(tmp_path, monkeypatch):
+    from django.db import DatabaseError
+
+    from editions import services
+
+    def fail(self):
+        raise DatabaseError("value too long\nDETAIL:  something\n")
+
+    monkeypatch.setattr(services._EditionBatch, "run", fail)
+    path = write(tmp_path, "2024-08-02/p.txt", raw_page())
+    _, err, error = run(path)
+    assert error is not None
+    assert err.strip() == f"{path}: database error: value too long DETAIL: something"
+
+
+def test_an_unexpected_parser_error_is_one_failure_not_a_crash(tmp_path, monkeypatch):
+    from editions import services
+
+    def explode(data, name):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(services, "parse_page", explode)
+    page_files(tmp_path)
+    _, err, error = run(tmp_path)
+    assert error is not None
+    assert "3 of 3 files failed" in str(error)
+    assert "Traceback" not in err
+    assert "unexpected error (RecursionError" in err
+
+
+def test_two_articles_with_the_same_headline_on_one_page_stay_two(tmp_path):
+    day = tmp_path / DAY.isoformat()
+    titles = ["简讯", "江边步道全线贯通", "简讯"]
+    write(day, "1.txt", raw_page(title="简讯", headlines=titles, paragraphs=["第一条简讯。"]))
+    write(day, "2.txt", raw_page(title="简讯", headlines=titles, paragraphs=["第二条简讯。"]))
+    run(tmp_path)
+    out, err, error = run(tmp_path)
+    assert error is None, err
+    assert "2 unchanged" in out
+
+    bodies = list(Article.objects.filter(title="简讯").order_by("position").values_list("body"))
+    assert bodies == [("第一条简讯。",), ("第二条简讯。",)]

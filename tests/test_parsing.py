@@ -877,3 +877,28 @@ def test_boxed_name_inside_the_body_is_not_a_byline():
     text = "当前版: 05版\n\n谈谈城市的温度\n\n  城市的温度，来自善意。\n\n□方知远\n"
     page = parse_page(text.encode(), "p.txt")
     assert page.byline == ""
+
+
+def test_plain_text_named_htm_is_read_as_text():
+    assert parse_page(PAGE.encode(), "content_1.htm") == parse_page(PAGE.encode(), "page.txt")
+
+
+def test_html_page_number_from_its_title_when_the_page_prints_none():
+    html = """<html><head><title>临江日报-第02版：经济</title></head><body>
+    <h1>沙地里长出新产业</h1><div id="ozoom"><p>　　春天一到，新芽冒出。</p></div>
+    </body></html>"""
+    parsed = parse_page(html.encode(), "content_1.htm")
+    assert (parsed.page_number, parsed.page_label, parsed.title) == (2, "02", "沙地里长出新产业")
+
+
+def test_html_page_number_from_its_title_without_founder_marks():
+    html = """<html><head><title>临江日报数字报 第03版</title></head><body>
+    <div>沙地里长出新产业</div><p>　　春天一到，新芽冒出。</p></body></html>"""
+    parsed = parse_page(html.encode(), "a.html")
+    assert (parsed.page_number, parsed.title) == (3, "沙地里长出新产业")
+
+
+def test_printed_page_mark_wins_over_the_html_title():
+    html = """<html><head><title>第09版</title></head><body><div>当前版：02版</div>
+    <h1>标题</h1><div id="ozoom"><p>　　正文。</p></div></body></html>"""
+    assert parse_page(html.encode(), "a.htm").page_number == 2

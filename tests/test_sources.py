@@ -1,6 +1,7 @@
 """Finding raw page files: folders, archives, uploads, and what cannot be read."""
 
 import io
+import os
 import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -80,3 +81,80 @@ def test_uploads_yield_one_raw_file_each():
         ("p1.txt", b"one"),
         ("p2.htm", b"two"),
     ]
+
+
+def test_a_named_pipe_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "2024-08-02" / "p.txt"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
+    (raw,) = iter_path_sources([tmp_path])
+    assert raw.data is None
+    assert raw.error == "not a regular file"
+    (raw,) = iter_path_sources([fifo])
+    assert raw.error == "not a regular file"
+
+
+def test_an_oversized_file_is_refused_unread(tmp_path, monkeypatch):
+    monkeypatch.setattr(sources, "MAX_MEMBER_BYTES", 10)
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * 11)
+    (raw,) = iter_path_sources([path])
+    assert raw.data is None
+    assert "too large" in raw.error
+
+
+def test_a_symlink_loop_is_one_failure(tmp_path):
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    (raw,) = iter_path_sources([tmp_path])
+    assert raw.data is None
+    assert raw.error
+
+
+def test_a_folder_named_like_a_page_is_searched_not_read(tmp_path):
+    (tmp_path / "p.txt").mkdir()
+    (tmp_path / "p.txt" / "inner.txt").write_bytes(b"one")
+    assert [raw.data for raw in iter_path_sources([tmp_path / "p.txt"])] == [b"one"]
+
+
+def test_zips_inside_a_zip_are_opened(tmp_path):
+    inner = _zip({"2024-08-02/p1.txt": b"one"})
+    archive = tmp_path / "year.zip"
+    archive.write_bytes(_zip({"2024-08-02.zip": inner, "top.txt": b"two"}))
+    names = {raw.name: raw.data for raw in iter_path_sources([archive])}
+    assert names == {
+        f"{archive}/2024-08-02.zip/2024-08-02/p1.txt": b"one",
+        f"{archive}/top.txt": b"two",
+    }
+
+
+def test_zips_nested_too_deep_are_refused(tmp_path):
+    data = _zip({"p.txt": b"x"})
+    for _ in range(sources.MAX_ZIP_DEPTH + 1):
+        data = _zip({"inner.zip": data})
+    (tmp_path / "deep.zip").write_bytes(data)
+    (raw,) = iter_path_sources([tmp_path / "deep.zip"])
+    assert raw.data is None
+    assert "nested too deep" in raw.error
+
+
+def test_a_corrupt_member_is_one_failure_not_a_crash(tmp_path):
+    data = bytearray(_zip({"p.txt": b"0123456789" * 100}))
+    start = data.index(b"p.txt") + len(b"p.txt")  # the deflated bytes follow the local header
+    data[start + 2 : start + 12] = b"\xff" * 10
+    (tmp_path / "bad.zip").write_bytes(bytes(data))
+    (raw,) = iter_path_sources([tmp_path / "bad.zip"])
+    assert raw.data is None
+    assert "cannot extract" in raw.error
+
+
+def test_an_unsupported_compression_is_one_failure_not_a_crash(tmp_path):
+    data = bytearray(_zip({"p.txt": b"text"}))
+    # Compression method 9 (deflate64) in both headers: zipfile cannot read it.
+    for header, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        at = data.index(header) + offset
+        data[at : at + 2] = (9).to_bytes(2, "little")
+    (tmp_path / "d64.zip").write_bytes(bytes(data))
+    (raw,) = iter_path_sources([tmp_path / "d64.zip"])
+    assert raw.data is None
+    assert "cannot extract" in raw.error
