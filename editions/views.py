@@ -1,37 +1,576 @@
-"""Readers' views (placeholder until the reader's issue lands)."""
+"""Readers' views: the day's paper page by page (版面) and article by article.
 
-from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, ListView, View
+Every view inside one edition shares ``EditionMixin``. It finds the edition
+(a published one, or, for staff, any edition shown as a preview), answers a
+conditional GET before doing anything else, loads the edition's pages once,
+and sets the caching headers. Every query below the edition is scoped to it,
+so the rule of what readers may see is applied once, by
+``Edition.objects.published()``.
 
+Query counts do not grow with the size of an edition: the pages come in one
+query, a page's headlines in another, an article in a third. A rendered page
+is kept in the cache under its edition's timestamp (see ``caching``), so a
+reader's request after the first costs the one query that finds the edition.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.conf import settings
+from django.db.models import Exists, Max, Min, OuterRef, Q, Subquery
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import get_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from . import caching, reading, seo
+from .filters import HeadlineFilter
 from .models import Article, Edition, Page
 
-
-class LatestEditionView(ListView):
-    queryset = Edition.objects.published()
-    template_name = "editions/edition_list.html"
+#: What a headline list needs of an article; the body stays in the database.
+HEADLINE_FIELDS = ("page", "position", "kicker", "title", "subtitle")
 
 
-class EditionView(View):
-    def get(self, request, date):
-        edition = get_object_or_404(Edition.objects.published(), date=date)
-        return redirect(edition.pages.first() or "editions:latest")
+def headline_rows(page: Page, *, also: Q | None = None):
+    """The articles listed on a page: those starting on it and those continuing onto it.
+
+    Each condition is an indexed lookup (page, primary key), so the database
+    reads a page's worth of rows however large the archive grows.
+    """
+    continuing = Article.continued_on.through.objects.filter(page_id=page.pk)
+    wanted = Q(page_id=page.pk) | Q(pk__in=continuing.values("article_id"))
+    if also is not None:
+        wanted |= also
+    return (
+        Article.objects.filter(wanted)
+        .annotate(continues_here=Exists(continuing.filter(article_id=OuterRef("pk"))))
+        .only(*HEADLINE_FIELDS)
+        .order_by()
+    )
 
 
-class PageDetailView(DetailView):
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            Page.objects.select_related("edition"),
-            edition__is_published=True,
-            edition__date=self.kwargs["date"],
-            number=self.kwargs["number"],
+class EditionMixin:
+    """The rules every view inside one edition shares (see the module's docstring)."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def find_edition(self) -> Edition | None:
+        date = self.kwargs["date"]
+        try:
+            return Edition.objects.published().get(date=date)
+        except Edition.DoesNotExist:
+            if not self.request.user.is_staff:
+                return None
+        # Staff may preview an edition that is not published (yet).
+        return Edition.objects.filter(date=date).first()
+
+    def no_edition(self):
+        raise Http404(_("No edition was published on that date."))
+
+    def get(self, request, *args, **kwargs):
+        self.edition = self.find_edition()
+        if self.edition is None:
+            return self.no_edition()
+        self.is_preview = not self.edition.is_published
+        if self.is_preview:
+            response = super().get(request, *args, **kwargs)
+            caching.forbid_storing(response)
+            return response
+
+        # A page shows its edition and nothing else that changes (the links to the
+        # neighbouring editions go through step_edition), so the edition's
+        # timestamp is all the validation a page needs.
+        last_modified = self.edition.updated_at
+        parts = (self.edition.date, last_modified.isoformat())
+        etag = caching.make_etag(request, *parts)
+        answer = caching.not_modified(request, etag, last_modified)
+        if answer is not None:
+            return answer
+        key = caching.page_key(request, *parts)
+        html = caching.cached_page(key)
+        if html is not None:
+            response = HttpResponse(caching.with_csrf_token(html, request))
+        else:
+            response = super().get(request, *args, **kwargs)
+            response.add_post_render_callback(lambda rendered: self.keep(rendered, key))
+        caching.set_validators(response, etag, last_modified)
+        return response
+
+    def keep(self, response, key: str) -> None:
+        html = response.content.decode(response.charset)
+        caching.keep_page(key, html)
+        response.content = caching.with_csrf_token(html, self.request)
+
+    @cached_property
+    def pages(self) -> list[Page]:
+        pages = list(
+            Page.objects.filter(edition=self.edition).select_related("section").order_by("number")
+        )
+        for page in pages:
+            page.edition = self.edition
+        return pages
+
+    @cached_property
+    def pages_by_id(self) -> dict[int, Page]:
+        return {page.pk: page for page in self.pages}
+
+    @cached_property
+    def pages_by_number(self) -> dict[int, Page]:
+        return {page.number: page for page in self.pages}
+
+    def page_by_number(self, number: int) -> Page:
+        try:
+            return self.pages_by_number[number]
+        except KeyError:
+            raise Http404(_("This edition has no such page.")) from None
+
+    def current_page(self) -> Page | None:
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        edition = self.edition
+        current = self.current_page()
+        previous_page = next_page = None
+        if current is not None:
+            index = self.pages.index(current)
+            previous_page = self.pages[index - 1] if index > 0 else None
+            next_page = self.pages[index + 1] if index + 1 < len(self.pages) else None
+        context.update(
+            edition=edition,
+            edition_date=seo.long_date(edition.date),
+            pages=self.pages,
+            current_page=current,
+            previous_page=previous_page,
+            next_page=next_page,
+            previous_edition=reverse("editions:previous-edition", kwargs={"date": edition.date}),
+            next_edition=reverse("editions:next-edition", kwargs={"date": edition.date}),
+            is_preview=self.is_preview,
+        )
+        if not self.is_preview:
+            context["csrf_token"] = caching.CSRF_PLACEHOLDER  # filled in per response
+        return context
+
+
+class PageDetailView(EditionMixin, DetailView):
+    """The page navigator (版面): one page's headlines, with the edition's page list."""
+
+    template_name = "editions/page_detail.html"
+    context_object_name = "page"
+
+    def get_object(self, queryset=None) -> Page | None:
+        return self.page_by_number(self.kwargs["number"])
+
+    def current_page(self) -> Page | None:
+        return self.object
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = self.object
+        headlines = []
+        if page is not None:
+            rows = reading.attach_pages(headline_rows(page), self.pages_by_id)
+            headlines = reading.page_headlines(page, rows)
+        context["headlines"] = headlines
+        context["meta"] = self.meta(page, headlines)
+        return context
+
+    def meta(self, page: Page | None, headlines) -> seo.PageMeta:
+        edition_title = seo.edition_heading(self.edition)
+        if page is None:
+            return seo.PageMeta.build(
+                self.request,
+                title=edition_title,
+                description=edition_title,
+                path=self.edition.get_absolute_url(),
+                noindex=self.is_preview,
+            )
+        heading = seo.page_heading(page)
+        titles = "；".join(h.article.title for h in headlines[:8])
+        return seo.PageMeta.build(
+            self.request,
+            title=f"{heading} · {edition_title}",
+            description=f"{edition_title} {heading}：{titles}",
+            path=page.get_absolute_url(),
+            published=self.edition.date,
+            noindex=self.is_preview,
         )
 
 
-class ArticleDetailView(DetailView):
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            Article.objects.published().select_related("page__edition"),
-            page__edition__date=self.kwargs["date"],
-            page__number=self.kwargs["number"],
-            position=self.kwargs["position"],
+class EditionView(PageDetailView):
+    """/2024-08-02/: the edition opens on its first page."""
+
+    def get_object(self, queryset=None) -> Page | None:
+        return self.pages[0] if self.pages else None
+
+
+class LatestEditionView(EditionView):
+    """/: the newest published edition, on its first page."""
+
+    def find_edition(self) -> Edition | None:
+        return Edition.objects.published().order_by("-date").first()
+
+    def no_edition(self):
+        # A new site, or every edition withdrawn: say so rather than answer 404 at the front door.
+        return self.response_class(
+            request=self.request, template="editions/no_edition.html", using=self.template_engine
         )
+
+
+class ArticleDetailView(EditionMixin, DetailView):
+    """One article, the whole story stitched across the pages it is printed on."""
+
+    model = Article
+
+    def get_object(self, queryset=None) -> Article:
+        page = self.page_by_number(self.kwargs["number"])
+        try:
+            article = Article.objects.get(page=page, position=self.kwargs["position"])
+        except Article.DoesNotExist:
+            raise Http404(_("This page has no such article.")) from None
+        article.page = page
+        return article
+
+    def current_page(self) -> Page | None:
+        return self.object.page
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        page = article.page
+        rows = reading.attach_pages(
+            headline_rows(page, also=self.neighbour_filter(article)), self.pages_by_id
+        )
+        listed = [row for row in rows if row.page_id == page.pk or row.continues_here]
+        previous_article, next_article = reading.reading_neighbours(article, rows)
+        segments = reading.story_segments(article, self.pages_by_number)
+        printed = reading.printed_pages(segments, page)
+        meta = self.meta(article, printed)
+        context.update(
+            headlines=reading.page_headlines(page, listed),
+            previous_article=previous_article,
+            next_article=next_article,
+            segments=segments,
+            printed_pages=printed,
+            meta=meta,
+            news_article=seo.news_article_data(
+                article, canonical=meta.canonical, description=meta.description, pages=printed
+            ),
+        )
+        return context
+
+    def neighbour_filter(self, article: Article) -> Q:
+        """The articles just before and after this one in edition order, across pages."""
+        in_edition = Article.objects.filter(page__edition_id=self.edition.pk)
+        number, position = article.page.number, article.position
+        before = in_edition.filter(
+            Q(page__number__lt=number) | Q(page__number=number, position__lt=position)
+        ).order_by("-page__number", "-position")
+        after = in_edition.filter(
+            Q(page__number__gt=number) | Q(page__number=number, position__gt=position)
+        ).order_by("page__number", "position")
+        return Q(pk=Subquery(before.values("pk")[:1])) | Q(pk=Subquery(after.values("pk")[:1]))
+
+    def meta(self, article: Article, printed: list[Page]) -> seo.PageMeta:
+        page = article.page
+        section = page.section.name if page.section else page.name
+        return seo.PageMeta.build(
+            self.request,
+            title=" · ".join(
+                (article.title, seo.page_heading(page), seo.edition_heading(self.edition))
+            ),
+            description=reading.excerpt(article),
+            path=article.get_absolute_url(),
+            og_type="article",
+            published=self.edition.date,
+            section=section,
+            noindex=self.is_preview,
+        )
+
+
+class HeadlineIndexView(EditionMixin, FilterView):
+    """标题导航: every headline of the edition, grouped by page, filterable by section."""
+
+    filterset_class = HeadlineFilter
+    template_name = "editions/headline_index.html"
+
+    def get_queryset(self):
+        return (
+            Article.objects.filter(page__edition_id=self.edition.pk)
+            .only(*HEADLINE_FIELDS)
+            .order_by("page__number", "position")
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        sections = {page.section.pk: page.section for page in self.pages if page.section}
+        kwargs["sections"] = sections.values()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        articles = reading.attach_pages(kwargs.pop("object_list"), self.pages_by_id)
+        context = super().get_context_data(object_list=articles, **kwargs)
+        valid = self.filterset.is_valid()
+        chosen = self.filterset.form.cleaned_data.get("section") if valid else ""
+        by_page: dict[int, list[reading.Headline]] = {page.pk: [] for page in self.pages}
+        for article in articles:
+            by_page[article.page_id].append(reading.Headline(article, article.page))
+        context["groups"] = [
+            (page, by_page[page.pk])
+            for page in self.pages
+            if not chosen or (page.section and page.section.slug == chosen)
+        ]
+        context["chosen_section"] = chosen
+        context["section_choices"] = self.filterset.filters["section"].extra["choices"]
+        context["unknown_section"] = self.filterset.is_bound and not valid
+        title = _("Headlines") + " · " + seo.edition_heading(self.edition)
+        context["meta"] = seo.PageMeta.build(
+            self.request,
+            title=title,
+            description=title + "：" + "；".join(a.title for a in articles[:10]),
+            path=reverse("editions:headlines", kwargs={"date": self.edition.date}),
+            published=self.edition.date,
+            noindex=self.is_preview or bool(self.request.GET),
+        )
+        return context
+
+
+def step_edition(request, date: datetime.date, direction: str):
+    """上一期/下一期: on to the nearest published edition before or after a date.
+
+    Edition pages link here instead of naming their neighbours, so a page
+    depends on its own edition alone and stays valid in every cache when
+    other editions are published or withdrawn. Past either end of the
+    archive, the reader lands on the archive's calendar, told so.
+    """
+    published = Edition.objects.published()
+    if direction == "previous":
+        edition = published.filter(date__lt=date).order_by("-date").first()
+    else:
+        edition = published.filter(date__gt=date).order_by("date").first()
+    if edition is not None:
+        return redirect(edition)
+    month = reverse("editions:archive-month", kwargs={"year": date.year, "month": date.month})
+    return redirect(f"{month}?{urlencode({'edge': direction})}")
+
+
+# --- past editions ---------------------------------------------------------------
+
+WEEKDAY_COLUMNS = [
+    (pgettext_lazy("calendar column", "Mo"), pgettext_lazy("weekday", "Monday")),
+    (pgettext_lazy("calendar column", "Tu"), pgettext_lazy("weekday", "Tuesday")),
+    (pgettext_lazy("calendar column", "We"), pgettext_lazy("weekday", "Wednesday")),
+    (pgettext_lazy("calendar column", "Th"), pgettext_lazy("weekday", "Thursday")),
+    (pgettext_lazy("calendar column", "Fr"), pgettext_lazy("weekday", "Friday")),
+    (pgettext_lazy("calendar column", "Sa"), pgettext_lazy("weekday", "Saturday")),
+    (pgettext_lazy("calendar column", "Su"), pgettext_lazy("weekday", "Sunday")),
+]
+#: The archive covers printed newspapers; outside these years a month is a 404.
+ARCHIVE_YEARS = range(1900, 3000)
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    date: datetime.date
+    in_month: bool
+    has_edition: bool
+
+    @property
+    def url(self) -> str:
+        return reverse("editions:edition", kwargs={"date": self.date})
+
+    @property
+    def label(self) -> str:
+        return seo.long_date(self.date)
+
+
+def month_after(first_day: datetime.date) -> datetime.date:
+    return (first_day + datetime.timedelta(days=31)).replace(day=1)
+
+
+class ArchiveView(TemplateView):
+    """往期阅读: a month's calendar of editions, with a jump to any date."""
+
+    template_name = "editions/archive.html"
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, year=None, month=None):
+        published = Edition.objects.published()
+        self.notice = ""
+        asked = request.GET.get("date", "").strip()
+        edge = request.GET.get("edge")
+        if edge == "previous":
+            self.notice = _("There is no earlier edition.")
+        elif edge == "next":
+            self.notice = _("There is no later edition yet.")
+        if asked:
+            try:
+                day = datetime.date.fromisoformat(asked)
+            except ValueError:
+                self.notice = _("“%(value)s” is not a date; use the form 2024-08-02.") % {
+                    "value": asked[:20]
+                }
+            else:
+                edition = published.filter(date=day).first()
+                if edition is not None:
+                    return redirect(edition)
+                self.notice = _("There is no edition of %(date)s.") % {"date": seo.long_date(day)}
+                year, month = day.year, day.month
+        if year is None:
+            latest = published.order_by("-date").values_list("date", flat=True).first()
+            shown = latest or timezone.localdate()
+            year, month = shown.year, shown.month
+        if year not in ARCHIVE_YEARS or not 1 <= month <= 12:
+            raise Http404(_("The archive has no such month."))
+        self.first_day = datetime.date(year, month, 1)
+        following = month_after(self.first_day)
+        self.edition_dates = dict(
+            published.filter(date__gte=self.first_day, date__lt=following).values_list(
+                "date", "updated_at"
+            )
+        )
+        self.bounds = published.aggregate(
+            earliest=Min("date"),
+            latest=Max("date"),
+            before=Max("date", filter=Q(date__lt=self.first_day)),
+            after=Min("date", filter=Q(date__gte=following)),
+        )
+        etag = caching.make_etag(
+            request, self.first_day, sorted(self.edition_dates.items()), self.bounds, self.notice
+        )
+        answer = caching.not_modified(request, etag, None)
+        if answer is not None:
+            return answer
+        response = super().get(request)
+        caching.set_validators(response, etag, None)
+        return response
+
+    def weeks(self) -> list[list[CalendarDay]]:
+        # Django's FIRST_DAY_OF_WEEK counts from Sunday (0), Python's calendar from Monday (0).
+        first_weekday = (get_format("FIRST_DAY_OF_WEEK") - 1) % 7
+        month = calendar.Calendar(first_weekday).monthdatescalendar(
+            self.first_day.year, self.first_day.month
+        )
+        return [
+            [
+                CalendarDay(
+                    day,
+                    in_month=day.month == self.first_day.month,
+                    has_edition=day.month == self.first_day.month and day in self.edition_dates,
+                )
+                for day in week
+            ]
+            for week in month
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        weeks = self.weeks()
+        columns = [WEEKDAY_COLUMNS[day.date.weekday()] for day in weeks[0]]
+        context.update(
+            month=self.first_day,
+            weeks=weeks,
+            columns=columns,
+            notice=self.notice,
+            previous_month=self.bounds["before"],
+            next_month=self.bounds["after"],
+            earliest=self.bounds["earliest"],
+            latest=self.bounds["latest"],
+            edition_count=len(self.edition_dates),
+            meta=seo.PageMeta.build(
+                self.request,
+                title=_("Past editions") + " · " + settings.NEWSPAPER_NAME,
+                description=_("Every published edition, month by month."),
+                path=reverse(
+                    "editions:archive-month",
+                    kwargs={"year": self.first_day.year, "month": self.first_day.month},
+                ),
+            ),
+        )
+        return context
+
+
+# --- search ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article: Article
+    before: str
+    match: str
+    after: str
+
+
+def search_hit(article: Article, terms: list[str], width: int = 40) -> SearchHit:
+    """The article with a short stretch of its text around the first term found there.
+
+    The title is shown anyway; when only the title matches, the story's opening stands in.
+    """
+    texts = [article.subtitle, *(b.text for b in article.blocks)]
+    for text in texts:
+        lowered = text.lower()
+        for term in terms:
+            at = lowered.find(term.lower())
+            if at >= 0:
+                start = max(0, at - width)
+                end = min(len(text), at + len(term) + width * 2)
+                return SearchHit(
+                    article,
+                    ("…" if start else "") + text[start:at],
+                    text[at : at + len(term)],
+                    text[at + len(term) : end] + ("…" if end < len(text) else ""),
+                )
+    return SearchHit(article, reading.excerpt(article, 80), "", "")
+
+
+class SearchView(ListView):
+    """Search the published articles' titles and text."""
+
+    template_name = "editions/search.html"
+    paginate_by = 20
+    http_method_names = ["get", "head", "options"]
+
+    @cached_property
+    def query(self) -> str:
+        return " ".join(self.request.GET.get("q", "").split())[:100]
+
+    def get_queryset(self):
+        terms = self.query.split()
+        if not terms:
+            return Article.objects.none()
+        articles = Article.objects.published()
+        for term in terms[:5]:
+            articles = articles.filter(
+                Q(title__icontains=term)
+                | Q(kicker__icontains=term)
+                | Q(subtitle__icontains=term)
+                | Q(body__icontains=term)
+            )
+        return articles.select_related("page__edition", "page__section").order_by(
+            "-page__edition__date", "page__number", "position"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        terms = self.query.split()[:5]
+        context["query"] = self.query
+        context["hits"] = [search_hit(article, terms) for article in context["object_list"]]
+        title = _("Search") + " · " + settings.NEWSPAPER_NAME
+        context["meta"] = seo.PageMeta.build(
+            self.request,
+            title=f"{self.query} · {title}" if self.query else title,
+            description=_("Search the published articles."),
+            path=reverse("editions:search"),
+            noindex=True,
+        )
+        return context

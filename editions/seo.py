@@ -1,0 +1,97 @@
+"""What the reader's pages tell search engines and link previews.
+
+Each view builds one ``PageMeta`` (title, description, canonical URL, Open
+Graph type); ``base.html`` renders it. Articles add schema.org
+``NewsArticle`` data with the print placement (edition, section, page).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import dateformat
+from django.utils.translation import get_language, gettext, pgettext
+
+from .models import Article, Edition, Page
+
+
+def long_date(value: datetime.date) -> str:
+    """The date with its weekday, as a masthead prints it: 2024年8月2日 星期五."""
+    return dateformat.format(value, pgettext("date with weekday", "l, F j, Y"))
+
+
+def page_label(page: Page) -> str:
+    """第02版."""
+    return gettext("Page %(label)s") % {"label": page.label}
+
+
+def page_heading(page: Page) -> str:
+    """第02版：要闻 (the page's label and name as the paper prints them)."""
+    if page.name:
+        return gettext("Page %(label)s: %(name)s") % {"label": page.label, "name": page.name}
+    return page_label(page)
+
+
+def edition_heading(edition: Edition) -> str:
+    return f"{settings.NEWSPAPER_NAME} {long_date(edition.date)}"
+
+
+def og_locale() -> str:
+    return "zh_CN" if (get_language() or "").startswith("zh") else "en_US"
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str
+    description: str
+    canonical: str
+    og_type: str = "website"
+    published: datetime.date | None = None
+    section: str = ""
+    noindex: bool = False
+
+    @classmethod
+    def build(cls, request: HttpRequest, *, title: str, description: str, path: str, **extra):
+        return cls(
+            title=title,
+            description=" ".join(description.split())[:300],
+            canonical=request.build_absolute_uri(path),
+            **extra,
+        )
+
+
+def news_article_data(article: Article, *, canonical: str, description: str, pages) -> dict:
+    """schema.org NewsArticle, with where the story sits in the printed paper."""
+    page = article.page
+    edition = page.edition
+    section = page.section.name if page.section else page.name
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "description": description,
+        "url": canonical,
+        "mainEntityOfPage": canonical,
+        "inLanguage": "zh-Hans",
+        "datePublished": edition.date.isoformat(),
+        "dateModified": article.updated_at.isoformat(),
+        "printEdition": edition_heading(edition),
+        "printSection": section,
+        "printPage": ", ".join(p.label for p in pages),
+        "isPartOf": {
+            "@type": "PublicationIssue",
+            "datePublished": edition.date.isoformat(),
+            "isPartOf": {"@type": "Periodical", "name": settings.NEWSPAPER_NAME},
+        },
+        "publisher": {"@type": "Organization", "name": settings.NEWSPAPER_NAME},
+    }
+    if article.subtitle:
+        data["alternativeHeadline"] = article.subtitle
+    if article.byline:
+        # A byline such as 本报记者 张三 李四 credits several people with their roles;
+        # it is kept as printed rather than guessed into Person objects.
+        data["creditText"] = article.byline
+    return data

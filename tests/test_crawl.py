@@ -1,0 +1,83 @@
+"""Crawl the demo site from / and follow every link: none may be broken."""
+
+from collections import deque
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+
+from editions.models import Article, Edition
+
+pytest_plugins = ["tests.reader_fixtures"]
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_site(demo_dir):
+    call_command("import_pages", str(demo_dir), verbosity=0)
+    assert Edition.objects.published().count() == 2
+    return demo_dir
+
+
+def crawl(client, start="/"):
+    """Visit every internal link reachable from ``start``; return {path: soup} and the links."""
+    seen: dict[str, BeautifulSoup] = {}
+    links: list[tuple[str, str]] = []  # (from page, href)
+    queue = deque([start])
+    while queue:
+        path = queue.popleft()
+        if path in seen:
+            continue
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, f"{path} answered {response.status_code}"
+        soup = BeautifulSoup(response.content.decode(), "html.parser")
+        seen[path] = soup
+        for anchor in soup.find_all("a", href=True):
+            href = anchor["href"]
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith(("mailto:", "#")):
+                continue
+            links.append((path, href))
+            target, _fragment = urldefrag(href)
+            if target.startswith("?"):
+                target = urlsplit(path).path + target
+            if target not in seen:
+                queue.append(target)
+    return seen, links
+
+
+def test_every_link_from_the_front_page_resolves(client, demo_site):
+    seen, links = crawl(client)
+    # Both editions, every page and every article were reached.
+    articles = Article.objects.published().count()
+    assert articles == 49
+    article_paths = {a.get_absolute_url() for a in Article.objects.published()}
+    assert article_paths <= set(seen)
+    assert {"/2024-08-01/headlines/", "/2024-08-02/headlines/", "/archive/2024/08/"} <= set(seen)
+    assert len(links) > 1000
+
+
+def test_every_link_to_a_place_in_a_page_finds_its_anchor(client, demo_site):
+    seen, links = crawl(client)
+    fragments = [(source, href) for source, href in links if "#" in href]
+    assert fragments, "the demo has stories continued from another page"
+    for source, href in fragments:
+        target, fragment = urldefrag(href)
+        assert seen[target].find(id=fragment) is not None, f"{href} (linked from {source})"
+
+
+def test_every_stylesheet_and_script_exists(client, demo_site):
+    soup = BeautifulSoup(client.get("/").content.decode(), "html.parser")
+    assets = [link["href"] for link in soup.find_all("link", rel="stylesheet")]
+    assets += [script["src"] for script in soup.find_all("script", src=True)]
+    assert assets
+    for asset in assets:
+        assert finders.find(asset.removeprefix("/static/")), asset
+
+
+def test_every_link_resolves_in_english_too(client, demo_site):
+    client.cookies["django_language"] = "en"
+    seen, _links = crawl(client, "/2024-08-01/")
+    assert "Next page" in str(seen["/2024-08-01/"])
