@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
 .PHONY: run install install-test serve demo test test-fast test-browser lint fmt check-deploy \
-        bench-import bench-web clean
+        bench-import bench-web clean messages
 
 $(VENV)/bin/python:
 	@scripts/make-venv "$(PYTHON)" "$(VENV)"
@@ -71,3 +71,8 @@ bench-web: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles tests/artifacts .pytest_cache
+
+## refresh the translation catalogue (then edit locale/zh_Hans/LC_MESSAGES/django.po)
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=fixtures --ignore=benchmarks/out
+	$(PY) manage.py compilemessages --ignore=.venv

@@ -166,7 +166,6 @@ def _peak_mib() -> float:
 def stage_parse(folder: Path) -> dict:
     sys.path.insert(0, str(ROOT))
     from editions.parsing import parse_page
-
     from editions.sources import iter_path_sources
 
     started = time.perf_counter()

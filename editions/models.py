@@ -75,6 +75,11 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # A renamed section shows on every page of it: those editions changed.
+        Edition.objects.filter(pages__section=self).update(updated_at=timezone.now())
+
 
 class EditionQuerySet(models.QuerySet):
     def published(self):
