@@ -82,12 +82,7 @@ class PageOverviewInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("edition", "section")
-            .annotate(article_total=Count("articles"))
-        )
+        return super().get_queryset(request).with_article_total()
 
     # Pages come from the import and are edited on their own form.
     def has_add_permission(self, request, obj=None):
@@ -247,12 +242,7 @@ class PageAdmin(VersionedAdmin):
     history_select_related = ("section",)
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("edition", "section")
-            .annotate(article_total=Count("articles"))
-        )
+        return super().get_queryset(request).with_article_total()
 
     def get_readonly_fields(self, request, obj=None):
         # Edition and number identify the page to re-imports: shown, not edited.

@@ -130,6 +130,14 @@ class Edition(models.Model):
         Edition.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
 
 
+class PageQuerySet(models.QuerySet):
+    def with_article_total(self):
+        """Pages with their edition and section at hand and ``article_total`` counted."""
+        return self.select_related("edition", "section").annotate(
+            article_total=models.Count("articles")
+        )
+
+
 class Page(models.Model):
     """One printed page (版) of an edition."""
 
@@ -160,6 +168,8 @@ class Page(models.Model):
         help_text=_("From the page's credit line (本版责编), when printed."),
     )
     history = HistoricalRecords()
+
+    objects = PageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("page")
