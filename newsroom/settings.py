@@ -161,6 +161,10 @@ LOGIN_URL = "admin:login"
 # One day's raw pages can exceed Django's default of 100 files in one upload.
 DATA_UPLOAD_MAX_NUMBER_FILES = 1000
 
+# Readers' rendered pages are cached per process, keyed by the edition's last
+# change, so an editor's correction shows at once; 0 turns the cache off.
+READER_PAGE_CACHE_SECONDS = int(os.environ.get("READER_PAGE_CACHE_SECONDS", "3600"))
+
 # The newspaper this site publishes; the demo paper is invented.
 NEWSPAPER_NAME = os.environ.get("NEWSPAPER_NAME", "临江日报")
 
