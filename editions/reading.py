@@ -39,12 +39,13 @@ class Headline:
     def url(self) -> str:
         url = self.article.get_absolute_url()
         if self.resumes_from is not None:
-            return f"{url}#{segment_anchor(self.page)}"
+            return f"{url}#{segment_anchor(self.page.number)}"
         return url
 
 
-def segment_anchor(page: Page) -> str:
-    return f"page-{page.number}"
+def segment_anchor(page_number: int) -> str:
+    """The id of the place in an article where the part printed on a page begins."""
+    return f"page-{page_number}"
 
 
 def attach_pages(articles: Iterable[Article], pages_by_id: dict[int, Page]) -> list[Article]:
@@ -105,7 +106,7 @@ class Segment:
 
     @property
     def anchor(self) -> str:
-        return f"page-{self.page_number}"
+        return segment_anchor(self.page_number)
 
     @property
     def label(self) -> str:

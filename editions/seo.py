@@ -35,6 +35,11 @@ def page_heading(page: Page) -> str:
     return page_label(page)
 
 
+def print_section(page: Page) -> str:
+    """The section a page is printed in, or the page's own name when it has none."""
+    return page.section.name if page.section else page.name
+
+
 def edition_heading(edition: Edition) -> str:
     return f"{settings.NEWSPAPER_NAME} {long_date(edition.date)}"
 
@@ -67,7 +72,6 @@ def news_article_data(article: Article, *, canonical: str, description: str, pag
     """schema.org NewsArticle, with where the story sits in the printed paper."""
     page = article.page
     edition = page.edition
-    section = page.section.name if page.section else page.name
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -79,7 +83,7 @@ def news_article_data(article: Article, *, canonical: str, description: str, pag
         "datePublished": edition.date.isoformat(),
         "dateModified": article.updated_at.isoformat(),
         "printEdition": edition_heading(edition),
-        "printSection": section,
+        "printSection": print_section(page),
         "printPage": ", ".join(p.label for p in pages),
         "isPartOf": {
             "@type": "PublicationIssue",

@@ -283,7 +283,6 @@ class ArticleDetailView(EditionMixin, DetailView):
 
     def meta(self, article: Article, printed: list[Page]) -> seo.PageMeta:
         page = article.page
-        section = page.section.name if page.section else page.name
         return seo.PageMeta.build(
             self.request,
             title=" · ".join(
@@ -293,7 +292,7 @@ class ArticleDetailView(EditionMixin, DetailView):
             path=article.get_absolute_url(),
             og_type="article",
             published=self.edition.date,
-            section=section,
+            section=seo.print_section(page),
             noindex=self.is_preview,
         )
 
@@ -425,7 +424,8 @@ class ArchiveView(TemplateView):
                 if edition is not None:
                     return redirect(edition)
                 self.notice = _("There is no edition of %(date)s.") % {"date": seo.long_date(day)}
-                year, month = day.year, day.month
+                if day.year in ARCHIVE_YEARS:  # otherwise the notice shows on the latest month
+                    year, month = day.year, day.month
         if year is None:
             latest = published.order_by("-date").values_list("date", flat=True).first()
             shown = latest or timezone.localdate()

@@ -357,6 +357,18 @@ def test_jumping_to_a_date_that_does_not_exist_explains_the_format(client, make_
     assert "不是有效日期" in soup.select_one(".notice").get_text()
 
 
+@pytest.mark.parametrize("asked", ["0999-01-01", "9999-12-31"])
+def test_jumping_to_a_date_outside_the_archive_says_so_on_the_latest_month(
+    client, make_edition, asked
+):
+    make_edition(date=datetime.date(2024, 8, 2))
+    response = client.get(reverse("editions:archive"), {"date": asked})
+    assert response.status_code == 200
+    soup = soup_of(response)
+    assert "没有出版报纸" in soup.select_one(".notice").get_text()
+    assert soup.select_one("#calendar-title").get_text() == "2024年8月"
+
+
 def test_jumping_to_an_unpublished_edition_does_not_reveal_it(client, make_edition):
     make_edition(date=datetime.date(2024, 8, 3), published=False)
     response = client.get(reverse("editions:archive"), {"date": "2024-08-03"})

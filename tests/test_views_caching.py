@@ -186,3 +186,17 @@ def test_a_staff_preview_is_never_served_to_readers(staff_client, make_edition):
     make_edition(published=False)
     assert staff_client.get("/2024-08-02/page/1/").status_code == 200
     assert Client().get("/2024-08-02/page/1/").status_code == 404
+
+
+def test_a_preview_is_not_kept_for_readers_once_the_edition_is_published(
+    staff_client, make_edition
+):
+    from django.test import Client
+
+    edition = make_edition(published=False)
+    assert "preview-banner" in staff_client.get("/2024-08-02/page/1/").content.decode()
+    # Published without moving the timestamp: the page key is the one the preview had.
+    Edition.objects.filter(pk=edition.pk).update(is_published=True)
+    html = Client().get("/2024-08-02/page/1/").content.decode()
+    assert "preview-banner" not in html
+    assert caching.CSRF_PLACEHOLDER not in html

@@ -91,3 +91,16 @@ def test_staff_preview_adds_only_the_login_and_the_second_lookup(
     # session + user, the published lookup that misses, the staff lookup, then as usual
     with django_assert_num_queries(7):
         assert staff_client.get("/2024-08-02/page/2/2/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [("/2024-08-02/previous/", "/2024-08-01/"), ("/2024-08-01/next/", "/2024-08-02/")],
+)
+def test_stepping_to_the_neighbouring_edition_costs_one_query(
+    client, two_editions, django_assert_num_queries, path, target
+):
+    with django_assert_num_queries(1):
+        response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == target
