@@ -144,9 +144,10 @@ def pages_import(
     report says exactly what a real run would do.
     """
     report = ImportReport(dry_run=dry_run)
+    user = user if getattr(user, "pk", None) else None  # AnonymousUser, or none at all
     run = ImportRun.objects.create(
         source=source,
-        user=user if getattr(user, "pk", None) else None,
+        user=user,
         paths=label,
         dry_run=dry_run,
         options={
@@ -240,7 +241,7 @@ class _BatchWriter:
         self.publish = publish
         self.overwrite = overwrite
         self.dry_run = dry_run
-        self.user = user if getattr(user, "pk", None) else None
+        self.user = user
 
     def write(self, items: list[_Item]) -> list[FileResult]:
         try:
@@ -543,12 +544,9 @@ class _EditionBatch:
     # History-aware bulk writes -------------------------------------------
 
     def _bulk_create(self, model, objs) -> None:
-        if hasattr(model, "history"):
-            bulk_create_with_history(
-                objs, model, default_user=self.writer.user, default_change_reason=IMPORT_REASON
-            )
-        else:
-            model.objects.bulk_create(objs)
+        bulk_create_with_history(
+            objs, model, default_user=self.writer.user, default_change_reason=IMPORT_REASON
+        )
 
     def _bulk_update(self, model, objs, fields) -> None:
         bulk_update_with_history(
