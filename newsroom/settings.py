@@ -165,8 +165,12 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 1000
 # change, so an editor's correction shows at once; 0 turns the cache off.
 READER_PAGE_CACHE_SECONDS = int(os.environ.get("READER_PAGE_CACHE_SECONDS", "3600"))
 
-# The newspaper this site publishes; the demo paper is invented.
+# The first paper (title) of this installation, made by a data migration; more
+# are added with `manage.py create_paper` or in the admin. The demo papers are invented.
 NEWSPAPER_NAME = os.environ.get("NEWSPAPER_NAME", "临江日报")
+NEWSPAPER_CODE = os.environ.get("NEWSPAPER_CODE", "ljrb")
+# The name of the whole site when it publishes several papers (a newspaper group).
+NEWSPAPER_GROUP_NAME = os.environ.get("NEWSPAPER_GROUP_NAME", "临江报业")
 
 LOGGING = {
     "version": 1,
