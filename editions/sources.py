@@ -5,25 +5,45 @@ what an operator or an editor hands over into that stream, lazily, one file at
 a time, so a year of archives never sits in memory at once. A file that cannot
 be read becomes a RawFile carrying the reason, and is reported like a parse
 failure instead of stopping the run.
+
+Nothing a file or an archive says about its own size is trusted: every read is
+counted as it happens and stops as soon as a limit is passed. A zip header can
+claim 100 bytes for a member that unpacks to gigabytes, and zipfile itself
+unpacks a whole bzip2 or LZMA chunk at once whatever size it is asked for, so
+members are unpacked here, from their compressed bytes, a bounded chunk at a time.
 """
 
 from __future__ import annotations
 
+import bz2
+import contextlib
 import io
+import lzma
 import os
 import stat
+import tempfile
+import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 #: Files a folder is searched for; a file named explicitly is read whatever its name.
 RAW_SUFFIXES = frozenset({".txt", ".htm", ".html"})
 #: A raw page is a few KiB; a member far larger than this is refused rather than
 #: unpacked (a zip bomb must not take the server's memory with it).
 MAX_MEMBER_BYTES = 20 * 2**20
+#: All a zip may unpack to, the zips inside it included; past it the rest of
+#: the archive is refused (unpacking costs time and disk even when bounded).
+MAX_ARCHIVE_BYTES = 2 * 2**30
 #: Archives of archives (a year of daily zips) are opened this many levels deep.
 MAX_ZIP_DEPTH = 3
+#: The most bytes one step of reading or unpacking produces.
+CHUNK_BYTES = 64 * 2**10
+#: Bit 11 of a zip member's flags: its name is UTF-8 (otherwise cp437, or anything).
+_UTF8_NAME_FLAG = 0x800
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,24 +55,99 @@ class RawFile:
     error: str = ""  # why it could not be read; data is None then
 
 
+class _Refused(Exception):
+    """A file that is not taken; the message is the one-line reason."""
+
+
+class _Budget:
+    """What one archive, the archives inside it included, may still unpack to."""
+
+    __slots__ = ("left",)
+
+    def __init__(self) -> None:
+        self.left = MAX_ARCHIVE_BYTES
+
+    @property
+    def spent(self) -> bool:
+        return self.left < 0
+
+    def take(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise _Refused(_archive_over())
+
+
+def _archive_over() -> str:
+    return f"not extracted: the archive unpacks to more than {MAX_ARCHIVE_BYTES} bytes in all"
+
+
+def _too_large(limit: int) -> str:
+    return f"too large for a raw page (over {limit} bytes)"
+
+
 def is_raw_name(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() in RAW_SUFFIXES
+
+
+def printable(text: str) -> str:
+    """The text with control, format and undecodable characters written as escapes.
+
+    Names come from archives and file systems that anyone can write: a NUL, a
+    terminal escape, a right-to-left override or a byte that is not UTF-8 must
+    neither break the report, the log or the database, nor disguise the name.
+    """
+    if text.isprintable():
+        return text
+    return "".join(_escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte the file system name could not decode
+        return f"\\x{code - 0xDC00:02x}"
+    if char.isprintable() or unicodedata.category(char) == "Zs":  # spaces stay spaces
+        return char
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _one_line(text: str) -> str:
+    return printable(" ".join(text.split()))
+
+
+def _read_bounded(read, limit: int) -> bytes:
+    """All that ``read(n)`` gives until it gives nothing, refused once past ``limit`` bytes.
+
+    The count is of the bytes actually read, never of a size announced before.
+    """
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := read(CHUNK_BYTES):
+        total += len(chunk)
+        if total > limit:
+            raise _Refused(_too_large(limit))
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _read(path: Path, name: str) -> RawFile:
     """Read a regular file of sane size; anything else is a RawFile carrying why not.
 
     A named pipe or a device would block or never end, and a huge file would be
-    read whole into memory, so both are refused before reading.
+    read whole into memory, so both are refused before reading; and the bytes
+    are counted while reading too, as a file can grow after it was looked at.
     """
+    name = printable(name)
     try:
         # stat before open: opening a named pipe already blocks.
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             return RawFile(name, None, "not a regular file")
         if info.st_size > MAX_MEMBER_BYTES:
-            return RawFile(name, None, f"too large for a raw page ({info.st_size} bytes)")
-        return RawFile(name, path.read_bytes())
+            return RawFile(name, None, _too_large(MAX_MEMBER_BYTES))
+        with path.open("rb") as handle:
+            return RawFile(name, _read_bounded(handle.read, MAX_MEMBER_BYTES))
+    except _Refused as refused:
+        return RawFile(name, None, str(refused))
     except OSError as exc:
         return RawFile(name, None, exc.strerror or str(exc))
 
@@ -70,47 +165,201 @@ def _is_zip_name(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() == ".zip"
 
 
-def iter_zip(data: bytes | io.IOBase, name: str, depth: int = 1) -> Iterator[RawFile]:
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as written, made safe to show.
+
+    ``info.filename`` is cut at a NUL, which could hide what follows it (``p.txt``
+    for ``p.txt\\0.exe``), so the whole original name is escaped instead. A name
+    without the UTF-8 flag was decoded as cp437; many tools write UTF-8 without
+    setting the flag, so such a name is read as UTF-8 when it is valid UTF-8.
+    """
+    name = info.orig_filename
+    if not info.flag_bits & _UTF8_NAME_FLAG:
+        with contextlib.suppress(UnicodeError):
+            name = name.encode("cp437").decode("utf-8")
+    return printable(name)
+
+
+class _Inflater:
+    """zlib's raw deflate, with the ``needs_input`` of bz2's and lzma's decompressors."""
+
+    def __init__(self) -> None:
+        self._zlib = zlib.decompressobj(-15)
+        self.needs_input = True
+
+    @property
+    def eof(self) -> bool:
+        return self._zlib.eof
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        out = self._zlib.decompress(self._zlib.unconsumed_tail + data, max_length)
+        # A full buffer may leave output inside zlib even when all input is taken.
+        self.needs_input = not self._zlib.unconsumed_tail and len(out) < max_length
+        return out
+
+
+def _lzma_decompressor(stream: IO[bytes]) -> lzma.LZMADecompressor:
+    """A zip's LZMA member: version (2 bytes), properties' size (2), properties, raw LZMA1."""
+    head = stream.read(4)
+    size = int.from_bytes(head[2:4], "little") if len(head) == 4 else 0
+    props = stream.read(size) if size == 5 else b""
+    if len(props) != 5 or props[0] >= 9 * 5 * 5:
+        raise lzma.LZMAError("bad LZMA properties")
+    literal_context, rest = props[0] % 9, props[0] // 9
+    filters = {
+        "id": lzma.FILTER_LZMA1,
+        "lc": literal_context,
+        "lp": rest % 5,
+        "pb": rest // 5,
+        "dict_size": int.from_bytes(props[1:5], "little"),
+    }
+    return lzma.LZMADecompressor(lzma.FORMAT_RAW, filters=[filters])
+
+
+def _decompressor(method: int, stream: IO[bytes]):
+    if method == zipfile.ZIP_DEFLATED:
+        return _Inflater()
+    if method == zipfile.ZIP_BZIP2:
+        return bz2.BZ2Decompressor()
+    if method == zipfile.ZIP_LZMA:
+        return _lzma_decompressor(stream)
+    described = zipfile.compressor_names.get(method)
+    raise NotImplementedError(
+        f"compression type {method}" + (f" ({described})" if described else "")
+    )
+
+
+def _compressed_view(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """A ZipInfo through which ``ZipFile.open`` gives the member's compressed bytes as they are.
+
+    It has no CRC, for zipfile to check none: the unpacked bytes are checked here.
+    """
+    view = zipfile.ZipInfo(info.orig_filename, info.date_time)
+    view.orig_filename = info.orig_filename
+    view.flag_bits = info.flag_bits
+    view.header_offset = info.header_offset
+    view.compress_type = zipfile.ZIP_STORED
+    view.compress_size = view.file_size = info.compress_size
+    return view
+
+
+def _unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The member's bytes, CHUNK_BYTES at most at a time, whatever its header says of its size."""
+    with archive.open(_compressed_view(info)) as stream:
+        if info.compress_type == zipfile.ZIP_STORED:
+            while chunk := stream.read(CHUNK_BYTES):
+                yield chunk
+            return
+        decompressor = _decompressor(info.compress_type, stream)
+        while not decompressor.eof:
+            data = b""
+            if decompressor.needs_input:
+                data = stream.read(CHUNK_BYTES)
+                if not data:
+                    return  # truncated: the CRC tells
+            if chunk := decompressor.decompress(data, CHUNK_BYTES):
+                yield chunk
+
+
+def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, budget: _Budget, sink):
+    """Unpack one member into ``sink``, counting every byte against its limit and the budget."""
+    crc = total = 0
+    for chunk in _unpacked(archive, info):
+        budget.take(len(chunk))
+        total += len(chunk)
+        if total > info.file_size:
+            raise _Refused(
+                f"unpacks to more than the {info.file_size} bytes its header declares"
+                " (a damaged or hostile archive)"
+            )
+        if total > limit:
+            raise _Refused(_too_large(limit))
+        crc = zlib.crc32(chunk, crc)
+        sink.write(chunk)
+    if total != info.file_size or crc != info.CRC:
+        raise zipfile.BadZipFile("bad CRC-32 or size: the member is damaged")
+
+
+def _extract_or_reason(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, budget: _Budget, sink
+) -> str:
+    """Unpack one member into ``sink``; the one-line reason it could not be, or ""."""
+    try:
+        _extract(archive, info, limit, budget, sink)
+    except _Refused as refused:
+        return str(refused)
+    # A damaged or exotic member raises whatever its decompressor raises
+    # (zlib.error, NotImplementedError for deflate64, EOFError...): it is
+    # one unreadable file, never the end of the run.
+    except Exception as exc:
+        reason = _one_line(str(exc)) or type(exc).__name__
+        return f"cannot extract from the archive ({reason})"
+    return ""
+
+
+class _Bytes(list):
+    """A sink that keeps the chunks written to it."""
+
+    write = list.append
+
+
+def iter_zip(
+    data: bytes | IO[bytes], name: str, depth: int = 1, budget: _Budget | None = None
+) -> Iterator[RawFile]:
     """The raw page members of a zip archive, named ``archive.zip/member/path``.
 
     Zips inside the zip are opened too (to ``MAX_ZIP_DEPTH``), so a year of daily
     archives zipped together imports whole instead of being skipped in silence.
+    A raw page may unpack to ``MAX_MEMBER_BYTES``; an inner zip (spooled to a
+    temporary file once past that) to what is left of ``MAX_ARCHIVE_BYTES``,
+    which the members of the archive at every level share.
     """
+    name = printable(name)
+    if budget is None:
+        budget = _Budget()
     if depth > MAX_ZIP_DEPTH:
         yield RawFile(name, None, f"zip archives nested too deep (over {MAX_ZIP_DEPTH})")
         return
     try:
-        archive = zipfile.ZipFile(data if not isinstance(data, bytes) else io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
+    # A member name flagged UTF-8 that is not UTF-8 lands here too (UnicodeDecodeError).
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        yield RawFile(name, None, f"not a readable zip archive ({exc})")
+        yield RawFile(name, None, f"not a readable zip archive ({_one_line(str(exc))})")
         return
     with archive:
         members = sorted(
-            (info for info in archive.infolist() if not info.is_dir()),
-            key=lambda info: info.filename,
+            ((_member_name(info), info) for info in archive.infolist() if not info.is_dir()),
+            key=lambda pair: pair[0],
         )
-        for info in members:
-            member = info.filename
+        for member, info in members:
             is_zip = _is_zip_name(member)
             if not (is_raw_name(member) or is_zip) or PurePosixPath(member).name.startswith("."):
                 continue
             full_name = f"{name}/{member}"
-            if info.file_size > MAX_MEMBER_BYTES:
-                yield RawFile(full_name, None, f"too large for a raw page ({info.file_size} bytes)")
+            if not is_zip and info.file_size > MAX_MEMBER_BYTES:
+                yield RawFile(full_name, None, _too_large(MAX_MEMBER_BYTES))
                 continue
-            try:
-                content = archive.read(info)
-            # A damaged or exotic member raises whatever its decompressor raises
-            # (zlib.error, NotImplementedError for deflate64, EOFError...): it is
-            # one unreadable file, never the end of the run.
-            except Exception as exc:
-                reason = " ".join(str(exc).split()) or type(exc).__name__
-                yield RawFile(full_name, None, f"cannot extract from the archive ({reason})")
+            if info.file_size > budget.left:
+                budget.left = -1  # it would pass the budget once unpacked: the rest is refused
+            if budget.spent:
+                yield RawFile(full_name, None, _archive_over())
                 continue
-            if is_zip:
-                yield from iter_zip(content, full_name, depth + 1)
-            else:
-                yield RawFile(full_name, content)
+            if not is_zip:
+                sink = _Bytes()
+                failure = _extract_or_reason(archive, info, MAX_MEMBER_BYTES, budget, sink)
+                yield (
+                    RawFile(full_name, None, failure)
+                    if failure
+                    else RawFile(full_name, b"".join(sink))
+                )
+                continue
+            with tempfile.SpooledTemporaryFile(max_size=MAX_MEMBER_BYTES) as spool:
+                failure = _extract_or_reason(archive, info, budget.left, budget, spool)
+                if failure:
+                    yield RawFile(full_name, None, failure)
+                    continue
+                spool.seek(0)
+                yield from iter_zip(spool, full_name, depth + 1, budget)
 
 
 def iter_path_sources(paths: Iterable[str | os.PathLike]) -> Iterator[RawFile]:
@@ -125,18 +374,26 @@ def iter_path_sources(paths: Iterable[str | os.PathLike]) -> Iterator[RawFile]:
                 with path.open("rb") as handle:
                     yield from iter_zip(handle, str(path))
             except OSError as exc:
-                yield RawFile(str(path), None, exc.strerror or str(exc))
+                yield RawFile(printable(str(path)), None, exc.strerror or str(exc))
         elif path.exists():
             yield _read(path, str(path))
         else:
-            yield RawFile(str(path), None, "no such file or directory")
+            yield RawFile(printable(str(path)), None, "no such file or directory")
 
 
 def iter_uploaded_sources(uploads: Iterable) -> Iterator[RawFile]:
-    """Files uploaded through the admin (Django UploadedFile objects); zips are opened."""
+    """Files uploaded through the admin (Django UploadedFile objects); zips are opened.
+
+    Both are read from the upload's file (Django's temporary file for a large
+    one), so neither has to be in memory whole.
+    """
     for upload in uploads:
-        name = upload.name
+        name = printable(upload.name)
+        upload.seek(0)
         if _is_zip_name(name):
-            yield from iter_zip(upload.read(), name)
-        else:
-            yield RawFile(name, upload.read())
+            yield from iter_zip(upload, name)
+            continue
+        try:
+            yield RawFile(name, _read_bounded(upload.read, MAX_MEMBER_BYTES))
+        except _Refused as refused:
+            yield RawFile(name, None, str(refused))
