@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -880,7 +881,13 @@ def test_boxed_name_inside_the_body_is_not_a_byline():
 
 
 def test_plain_text_named_htm_is_read_as_text():
-    assert parse_page(PAGE.encode(), "content_1.htm") == parse_page(PAGE.encode(), "page.txt")
+    as_htm = parse_page(PAGE.encode(), "content_1.htm")
+    as_txt = parse_page(PAGE.encode(), "page.txt")
+
+    # The same text whatever the name; only the key taken from the name differs.
+    assert (as_htm.article_key, as_txt.article_key) == ("content_1", "page")
+    assert replace(as_htm, article_key="") == replace(as_txt, article_key="")
+    assert as_htm.form == as_txt.form == "text"
 
 
 def test_html_page_number_from_its_title_when_the_page_prints_none():
