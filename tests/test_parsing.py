@@ -24,6 +24,7 @@ from editions.parsing import (
 )
 
 SEED = Path(__file__).resolve().parents[2] / "shared/samples/seed-page-02.txt"
+REAL = Path(__file__).resolve().parents[2] / "shared" / "samples" / "real"
 
 # An invented page in the full-width style, every block present.
 PAGE = """往期阅读
@@ -824,8 +825,10 @@ def check_outcome(data: bytes, name: str = "") -> None:
         assert "\n" not in reason
         return
     assert isinstance(result, ParsedPage)
-    assert result.title
+    assert result.kind in ("article", "page_view")
+    assert result.title or result.kind == "page_view"
     assert result.page_number > 0
+    assert len(result.headline_links) in (0, len(result.headlines))
     assert result.page_numbers[0] == result.page_number
     for block in result.blocks:
         assert block.kind in ("paragraph", "subhead")

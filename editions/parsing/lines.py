@@ -298,7 +298,18 @@ SUBHEAD_MAX = 20  # "about 20 characters or fewer" in the format description
 
 
 def block_kind(text: str) -> str:
-    if len(text) <= SUBHEAD_MAX and text[-1] not in _NOT_SUBHEAD_END and not byline(text):
+    """ "subhead" for a short line without closing punctuation, else "paragraph".
+
+    A signature ("——王五") or a letter's date ("2019年10月15日") is short and
+    unpunctuated too, but closes the text rather than heading a part of it.
+    """
+    if (
+        len(text) <= SUBHEAD_MAX
+        and text[-1] not in _NOT_SUBHEAD_END
+        and not text.startswith(_SUBTITLE_STARTS)
+        and not byline(text)
+        and not (_DATE_RE.fullmatch(text) and date_line(text))
+    ):
         return "subhead"
     return "paragraph"
 

@@ -76,6 +76,7 @@ class Form(NamedTuple):
 #: each define ``NAME``, ``sniff`` and ``parse``. The last ones accept any HTML and
 #: any text, so every file reaches a reader.
 BUILTIN_FORMS = (
+    "dump",
     "founder",
     "html_text",
     "text",
