@@ -77,6 +77,7 @@ class Form(NamedTuple):
 #: any text, so every file reaches a reader.
 BUILTIN_FORMS = (
     "dump",
+    "pad",
     "founder",
     "html_text",
     "text",
