@@ -102,6 +102,8 @@ def build(
             if kind == L.PAGE_ENTRY and (entry := L.page_entry(s)) is not None
         ]
     pages = Pages(entries)
+    if not label and not found_label and (banner := N.page_banner(marks)) is not None:
+        found_label = banner[0]
     label = label or found_label or fallback_label
     page_number = pages.number(label) if label else None
     if not page_number:

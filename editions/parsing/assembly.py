@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .labels import label_key, label_value, section_of
+from .labels import label_key, label_value, section_of, unspace_name
 from .lines import (
     EDITOR,
     JUMP,
@@ -34,7 +34,8 @@ class Pages:
     def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
         refs = []
         by_key: dict[str, int] = {}
-        for number, (label, name) in enumerate(entries, 1):
+        for number, (label, printed) in enumerate(entries, 1):
+            name = unspace_name(printed) if " " in printed else printed
             refs.append(PageRef(number, label, name, section_of(name)))
             by_key.setdefault(label_key(label), number)
         self.refs = tuple(refs)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bs4.element import Tag
+from bs4.element import PreformattedString, Tag
 
 from . import lines as L
 from .html import (
+    DROP_TAGS,
     Marks,
     descendant_tags,
     element_text,
@@ -24,7 +25,6 @@ from .html import (
     text_lines,
     title_text,
 )
-from .labels import unspace_name
 from .model import Photo, Region
 from .text import link_key, norm, norm_lines
 
@@ -54,18 +54,56 @@ def page_list(marks: Marks) -> list[tuple[str, str]]:
         items = [element_text(a) for a in anchors] if anchors else norm_lines(text_lines(container))
     if not items:
         items = [element_text(a) for a in marks.all("a") if a.get("id") == "pageLink"]
-    entries = [entry for entry in map(L.page_entry, items) if entry is not None]
-    return [(label, unspace_name(name)) for label, name in entries]
+    if not items:
+        # amucsite's swiper of pages, older Founder's table cells.
+        for box in marks.all(".swiper-slide") + marks.all(".default"):
+            anchors = descendant_tags(box, "a") or [box]
+            items.extend(element_text(a) for a in anchors)
+    return [entry for entry in map(L.page_entry, items) if entry is not None]
+
+
+_BANNER_KEYS = (".banci", ".ban", ".l_t", ".paper-bot")
+
+
+def page_banner(marks: Marks) -> tuple[str, str] | None:
+    """(label, name) of this page from its banner: 第01版：<strong>今日要闻</strong>."""
+    for key in _BANNER_KEYS:
+        for box in marks.all(key):
+            for line in norm_lines(text_lines(box)):
+                entry = L.page_entry(line)
+                if entry is not None:
+                    return entry
+    return None
+
+
+def _own_text(item: Tag) -> str:
+    """Text of a list item without the items nested in it.
+
+    ``<li>`` is often left unclosed (``<li>…<li>…``); the HTML parser then nests each
+    item in the one before, and the outer item's text would hold all of them.
+    """
+    parts = []
+    for string in item.find_all(string=True):
+        if isinstance(string, PreformattedString):
+            continue
+        owner = string.find_parent("li")
+        if owner is item and not any(p.name in DROP_TAGS for p in string.parents):
+            parts.append(str(string))
+    return norm("".join(parts))
 
 
 def _listed(items: Iterable[Tag]) -> list[tuple[str, str]]:
     """(headline, link key) of list items or anchors, dropping empty ones."""
     found = []
     for item in items:
-        text = title_text(item) if item.name == "a" else element_text(item)
+        anchor = item if item.name == "a" else None
+        if anchor is None:
+            anchor = next(
+                (a for a in descendant_tags(item, "a") if a.find_parent("li") is item), None
+            )
+        text = title_text(anchor) if anchor is not None else _own_text(item)
         if not text:
             continue
-        anchor = item if item.name == "a" else next(iter(descendant_tags(item, "a")), None)
         href = safe_url(anchor.get("href")) if anchor is not None else ""
         found.append((text, link_key(href) if href else ""))
     return found

@@ -79,6 +79,7 @@ BUILTIN_FORMS = (
     "dump",
     "pad",
     "founder",
+    "page_view",
     "html_text",
     "text",
 )
