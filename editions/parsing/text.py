@@ -65,7 +65,11 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError:
         raise PageParseError(_unreadable(data, "cannot decode as UTF-8 or GB18030")) from None
     if not bom and not _plausible_gb(data):
-        raise PageParseError(_unreadable(data, "unsupported encoding (not UTF-8 or GB18030)"))
+        # Mostly rare characters: mojibake when another codec reads the bytes cleanly
+        # (traditional text saved as GBK is rare-heavy too, but no Big5 text).
+        reason = _unreadable(data, "")
+        if reason:
+            raise PageParseError(reason)
     return text
 
 
