@@ -78,6 +78,9 @@ class Form(NamedTuple):
 BUILTIN_FORMS = (
     "dump",
     "pad",
+    "rmrb_pc",
+    "rmrb",
+    "guangming",
     "founder",
     "page_view",
     "html_text",

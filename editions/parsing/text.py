@@ -169,14 +169,15 @@ def make_date(year: str, month: str, day: str) -> datetime.date | None:
 
 
 _PATH_DATE_RE = re.compile(
-    r"(?<!\d)(\d{4})-(\d{1,2})[-/](\d{1,2})(?!\d)|(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)"
+    r"(?<!\d)(\d{4})-(\d{1,2})[-/](\d{1,2})(?!\d)|(?<!\d)(\d{4})(\d{2})/?(\d{2})(?!\d)"
 )
 
 
 def date_from_path(path: str) -> datetime.date | None:
     """The edition date written in a file's path, if any.
 
-    E-paper sites file pages by date (html/2024-08/02/content_123.htm, 20240802/...),
+    E-paper sites file pages by date (html/2024-08/02/content_123.htm, 20240802/...,
+    amucsite's pc/content/202412/25/content_1.html),
     so a saved page's path usually says which edition it belongs to. The deepest
     valid match wins because the innermost folder is the most specific; strings that
     are not real dates (2024-13-45, article ids) are skipped.
