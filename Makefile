@@ -31,6 +31,7 @@ run: demo serve
 
 demo: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py create_paper ljwb 临江晚报 --subtitle "城市的夜晚，读懂临江" --position 2 --colour "#1f4e79"
 	$(PY) manage.py import_pages --verbosity 1 fixtures/demo
 	$(PY) manage.py create_demo_users
 

@@ -13,9 +13,11 @@ The machinery lives in :mod:`editions.adminkit`; this module says what is shown.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -23,11 +25,14 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .adminkit.history import VersionedAdmin, field_changes
+from .adminkit.papers import PaperScopedAdmin, ScopedRelatedFilter, limit_to_papers
 from .adminkit.upload import RawPageUploadMixin
 from .forms import ArticleAdminForm, ArticleHeadlineForm, PageAdminForm, SectionAdminForm
-from .models import ARTICLE_TEXT_FIELDS, Article, Edition, ImportRun, Page, Section
+from .models import ARTICLE_TEXT_FIELDS, Article, Edition, ImportRun, Page, Paper, Section
 
-admin.site.site_header = format_lazy("{} · {}", settings.NEWSPAPER_NAME, _("Editors' desk"))
+admin.site.site_header = format_lazy(
+    "{} · {}", settings.NEWSPAPER_GROUP_NAME, _("Editors' desk")
+)
 admin.site.site_title = _("Editors' desk")
 admin.site.index_title = _("Editors' desk")
 
@@ -43,13 +48,18 @@ class EditionDateFilter(admin.SimpleListFilter):
     recent = 31
 
     def lookups(self, request, model_admin):
-        dates = Edition.objects.order_by("-date").values_list("date", flat=True)[: self.recent]
-        return [(day.isoformat(), day.isoformat()) for day in dates]
+        editions = limit_to_papers(Edition.objects.all(), "paper", request)
+        dates = editions.order_by("-date").values_list("date", flat=True).distinct()
+        return [(day.isoformat(), day.isoformat()) for day in dates[: self.recent]]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(page__edition__date=self.value())
-        return queryset
+        if not self.value():
+            return queryset
+        try:
+            day = datetime.date.fromisoformat(self.value())
+        except ValueError:
+            return queryset.none()  # ?edition=notadate: nothing matches, no error
+        return queryset.filter(page__edition__date=day)
 
 
 class PageNumberFilter(admin.SimpleListFilter):
@@ -63,9 +73,60 @@ class PageNumberFilter(admin.SimpleListFilter):
         return [(str(number), _("page %(number)d") % {"number": number}) for number in numbers]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(page__number=int(self.value()))
+        value = self.value() or ""
+        # str.isdigit() accepts "²"; only ASCII digits are a page number.
+        if value.isascii() and value.isdigit() and len(value) < 6:
+            return queryset.filter(page__number=int(value))
         return queryset
+
+
+# --- papers ----------------------------------------------------------------------------
+
+
+@admin.register(Paper)
+class PaperAdmin(admin.ModelAdmin):
+    """The titles of the group: managed by superusers, who also say who edits each."""
+
+    list_display = ("name", "code", "is_listed", "position", "edition_count", "latest")
+    list_editable = ("position",)
+    search_fields = ("name", "code")
+    filter_horizontal = ("editors",)
+    view_on_site = True
+    fieldsets = (
+        (None, {"fields": ("name", "code", "subtitle", "language", "colour")}),
+        (_("Readers"), {"fields": ("is_listed", "position")}),
+        (_("Editors"), {"fields": ("editors",)}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(edition_total=Count("editions"), latest_date=Max("editions__date"))
+        )
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description=_("editions"), ordering="edition_total")
+    def edition_count(self, paper):
+        return paper.edition_total
+
+    @admin.display(description=_("latest edition"), ordering="latest_date")
+    def latest(self, paper):
+        return paper.latest_date or "—"
 
 
 # --- editions --------------------------------------------------------------------------
@@ -100,20 +161,23 @@ class PageOverviewInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(PaperScopedAdmin):
     list_display = (
         "date",
+        "paper",
+        "name",
         "is_published",
         "page_count",
         "article_count",
         "corrected_count",
         "updated_at",
     )
-    list_filter = ("is_published",)
+    list_filter = (("paper", ScopedRelatedFilter), "is_published")
+    list_select_related = ("paper",)
     date_hierarchy = "date"
     actions = ("publish_editions", "withdraw_editions")
     inlines = (PageOverviewInline,)
-    fields = ("date", "is_published", "created_at", "updated_at")
+    fields = ("paper", "date", "code", "name", "is_published", "created_at", "updated_at")
     readonly_fields = ("created_at", "updated_at")
     view_on_site = True
 
@@ -121,6 +185,7 @@ class EditionAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            .select_related("paper")
             .annotate(
                 page_total=Count("pages", distinct=True),
                 article_total=Count("pages__articles", distinct=True),
@@ -134,6 +199,9 @@ class EditionAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # Paper, date and code identify the edition to re-imports and readers' links.
+            readonly += ["paper", "date", "code"]
         if not self.has_publish_permission(request):
             readonly.append("is_published")
         return readonly
@@ -220,12 +288,16 @@ class ArticleInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(VersionedAdmin):
+class PageAdmin(PaperScopedAdmin, VersionedAdmin):
     form = PageAdminForm
+    paper_lookup = "edition__paper"
     list_display = ("edition_date", "label", "name", "section", "editor", "article_count")
     list_display_links = ("label", "name")
-    list_select_related = ("edition", "section")
-    list_filter = ("section", "edition__is_published")
+    list_select_related = ("edition__paper", "section")
+    list_filter = (
+        ("edition__paper", ScopedRelatedFilter),
+        "edition__is_published",
+    )
     date_hierarchy = "edition__date"
     search_fields = ("name", "label", "editor", "section__name")
     ordering = ("-edition__date", "number")
@@ -245,7 +317,10 @@ class PageAdmin(VersionedAdmin):
 
     @admin.display(description=_("edition"), ordering="edition__date")
     def edition_date(self, page):
-        return page.edition.date
+        return page.edition
+
+    def paper_of_version(self, version):
+        return Edition.objects.filter(pk=version.edition_id).values_list("paper", flat=True).first()
 
     @admin.display(description=_("articles"), ordering="article_total")
     def article_count(self, page):
@@ -256,7 +331,7 @@ class PageAdmin(VersionedAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionedAdmin):
+class ArticleAdmin(PaperScopedAdmin, VersionedAdmin):
     form = ArticleAdminForm
     list_display = (
         "title",
@@ -266,8 +341,15 @@ class ArticleAdmin(VersionedAdmin):
         "is_corrected",
         "has_text",
     )
-    list_select_related = ("page__edition", "page__section")
-    list_filter = (EditionDateFilter, "page__section", PageNumberFilter, "is_corrected")
+    paper_lookup = "page__edition__paper"
+    list_select_related = ("page__edition__paper", "page__section")
+    list_filter = (
+        ("page__edition__paper", ScopedRelatedFilter),
+        EditionDateFilter,
+        ("page__section", ScopedRelatedFilter),
+        PageNumberFilter,
+        "is_corrected",
+    )
     date_hierarchy = "page__edition__date"
     search_fields = ("title", "subtitle", "kicker", "byline", "body")
     ordering = ("-page__edition__date", "page__number", "position")
@@ -293,7 +375,13 @@ class ArticleAdmin(VersionedAdmin):
     history_select_related = ("page__edition",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("page__edition", "page__section")
+        return (
+            super().get_queryset(request).select_related("page__edition__paper", "page__section")
+        )
+
+    def paper_of_version(self, version):
+        pages = Page.objects.filter(pk=version.page_id)
+        return pages.values_list("edition__paper", flat=True).first()
 
     def get_readonly_fields(self, request, obj=None):
         computed = ("imported_version", "imported_at", "is_corrected", "continued_on_pages")
@@ -311,7 +399,7 @@ class ArticleAdmin(VersionedAdmin):
 
     @admin.display(description=_("edition"), ordering="page__edition__date")
     def edition_date(self, article):
-        return article.page.edition.date
+        return article.page.edition
 
     @admin.display(description=_("page"), ordering="page__number")
     def page_display(self, article):
@@ -375,31 +463,42 @@ class ArticleAdmin(VersionedAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(VersionedAdmin):
+class SectionAdmin(PaperScopedAdmin, VersionedAdmin):
     form = SectionAdminForm
-    list_display = ("name", "slug", "page_count")
+    list_display = ("name", "paper", "slug", "page_count")
+    list_filter = (("paper", ScopedRelatedFilter),)
+    list_select_related = ("paper",)
     search_fields = ("name", "slug")
-    fields = ("name", "slug", "correction_note")
+    fields = ("paper", "name", "slug", "correction_note")
     history_diff_fields = ("name", "slug")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(page_total=Count("pages"))
+        return (
+            super().get_queryset(request).select_related("paper").annotate(page_total=Count("pages"))
+        )
 
     @admin.display(description=_("pages"), ordering="page_total")
     def page_count(self, section):
         return section.page_total
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("paper",) if obj else ()
+
+    def paper_of_version(self, version):
+        return version.paper_id
 
 
 # --- imports ---------------------------------------------------------------------------
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(RawPageUploadMixin, admin.ModelAdmin):
+class ImportRunAdmin(RawPageUploadMixin, PaperScopedAdmin):
     """The record of every import, from the command or the upload page; read-only."""
 
     list_display = (
         "started_at",
         "source",
+        "paper",
         "user",
         "dry_run",
         "files",
@@ -409,11 +508,11 @@ class ImportRunAdmin(RawPageUploadMixin, admin.ModelAdmin):
         "skipped",
         "failed",
     )
-    list_filter = ("source", "dry_run")
-    list_select_related = ("user",)
+    list_filter = ("source", ("paper", ScopedRelatedFilter), "dry_run")
+    list_select_related = ("user", "paper")
     date_hierarchy = "started_at"
     fields = (
-        ("source", "user"),
+        ("source", "paper", "user"),
         ("started_at", "finished_at"),
         "paths",
         "options",

@@ -4,4 +4,5 @@ from django.conf import settings
 
 
 def newspaper(request):
-    return {"NEWSPAPER_NAME": settings.NEWSPAPER_NAME}
+    """The site's name: the group's, shown where no single paper is in view."""
+    return {"SITE_NAME": settings.NEWSPAPER_GROUP_NAME}

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.admin.widgets import AdminDateWidget
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, Page, Section, section_slug
+from .models import Article, Page, Paper, Section, section_slug
 
 #: django-simple-history stores the change reason in a 100-character column.
 CORRECTION_NOTE_MAX_LENGTH = 100
@@ -114,6 +114,12 @@ class MultipleFileField(forms.FileField):
 
 
 class RawPagesUploadForm(forms.Form):
+    paper = forms.ModelChoiceField(
+        label=_("Paper"),
+        queryset=Paper.objects.none(),
+        empty_label=None,
+        help_text=_("The paper these pages were printed in."),
+    )
     files = MultipleFileField(
         label=_("Raw page files"),
         required=False,
@@ -157,8 +163,10 @@ class RawPagesUploadForm(forms.Form):
         help_text=_("Read and check every file and show what would happen, saving nothing."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, papers=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The papers the editor works on: choosing another is not possible.
+        self.fields["paper"].queryset = papers if papers is not None else Paper.objects.all()
         self.fields["files"].help_text = _(
             "One or many .txt, .htm or .html files as saved from the e-paper, or .zip "
             "archives of them. At most %(count)d files at a time: zip a larger day."

@@ -1,10 +1,12 @@
-"""The digital edition: an Edition (one day's paper) has Pages (版), each
-Page belongs to a Section and carries Articles in page order.
+"""The digital edition: a Paper (one title of a newspaper group) prints an
+Edition a day (sometimes more: a 号外, an evening edition); an Edition has Pages
+(版), each Page belongs to one of its paper's Sections and carries Articles in
+page order.
 
-Identity lives in named database constraints (edition date; page number within
-an edition; article position within a page): re-imports and concurrent imports
-rely on them to update rows in place instead of duplicating them, which also
-keeps readers' bookmarks stable.
+Identity lives in named database constraints (paper, date and edition code;
+page number within an edition; article position within a page): re-imports and
+concurrent imports rely on them to update rows in place instead of duplicating
+them, which also keeps readers' bookmarks stable.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +26,8 @@ from pypinyin import lazy_pinyin
 from simple_history.models import HistoricalRecords
 
 from . import body as body_format
+from . import links
+from .converters import EDITION_CODE_REGEX, PAPER_CODE_REGEX
 
 #: The fields an editor corrects and an import writes; compared to tell a
 #: correction from the imported text.
@@ -47,10 +52,125 @@ def section_slug(name: str) -> str:
     slug = slugify("-".join(lazy_pinyin(name)))
     return slug[:50] or "section"
 
+#: Codes a paper cannot take: the first part of the site's other URLs.
+RESERVED_PAPER_CODES = frozenset(
+    {"admin", "api", "archive", "feeds", "healthz", "i18n", "media", "search", "sitemap", "static"}
+)
+
+
+def validate_paper_code(code: str) -> None:
+    if code in RESERVED_PAPER_CODES:
+        raise ValidationError(
+            _("“%(code)s” is a reserved word of the site's addresses; choose another code."),
+            params={"code": code},
+            code="reserved",
+        )
+
+
+class PaperQuerySet(models.QuerySet):
+    def listed(self):
+        """The papers readers see."""
+        return self.filter(is_listed=True)
+
+    def count_subquery(self) -> models.Subquery:
+        """The number of these papers, as a subquery another query can annotate with
+        (the reader's masthead links to the titles' page only when there are several)."""
+        grouped = self.order_by().annotate(one=models.Value(1)).values("one")
+        return models.Subquery(grouped.annotate(total=models.Count("pk")).values("total")[:1])
+
+    def editable_by(self, user):
+        """The papers a staff member works on: all for a superuser, else those assigned."""
+        if user.is_superuser:
+            return self
+        if not user.is_active or not user.is_staff:
+            return self.none()
+        return self.filter(editors=user)
+
+
+class Paper(models.Model):
+    """One title of the newspaper group (人民日报, 人民日报海外版): it prints the editions."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        validators=[
+            RegexValidator(
+                f"^{PAPER_CODE_REGEX}$",
+                _("Lower-case letters and digits, a letter first, 2 to 20 characters."),
+            ),
+            validate_paper_code,
+        ],
+        help_text=_(
+            "Short ASCII name used in links and import paths (rmrb): lower-case letters "
+            "and digits, a letter first. Changing it breaks readers' bookmarks."
+        ),
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("The masthead: 人民日报."))
+    subtitle = models.CharField(
+        _("subtitle"), max_length=200, blank=True, help_text=_("A slogan or motto, if any.")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=20,
+        default="zh-Hans",
+        help_text=_("The language the paper is printed in, as a BCP 47 tag: zh-Hans, zh-Hant."),
+    )
+    colour = models.CharField(
+        _("masthead colour"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour such as #b8001f."))],
+        help_text=_("The masthead's colour on readers' pages, as #rrggbb; empty for the default."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Papers are listed by this number, smallest first.")
+    )
+    is_listed = models.BooleanField(
+        _("shown to readers"),
+        default=True,
+        help_text=_("Readers see the editions of listed papers only."),
+    )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="papers",
+        verbose_name=_("editors"),
+        help_text=_(
+            "Staff members who may work on this paper in the editors' desk. "
+            "Superusers may work on every paper."
+        ),
+    )
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("paper")
+        verbose_name_plural = _("papers")
+        ordering = ["position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="paper_unique_code"),
+            models.UniqueConstraint(fields=["name"], name="paper_unique_name"),
+            models.CheckConstraint(condition=~Q(code=""), name="paper_code_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Every page of the paper shows its name: its editions changed.
+        Edition.objects.filter(paper=self).update(updated_at=timezone.now())
+
+    def get_absolute_url(self) -> str:
+        return links.paper_url(self)
+
 
 class Section(models.Model):
-    """A named part of the paper (要闻, 理论特刊) that pages belong to."""
+    """A named part of a paper (要闻, 理论特刊) that its pages belong to."""
 
+    paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, related_name="sections", verbose_name=_("paper")
+    )
     name = models.CharField(
         _("name"),
         max_length=100,
@@ -66,10 +186,10 @@ class Section(models.Model):
     class Meta:
         verbose_name = _("section")
         verbose_name_plural = _("sections")
-        ordering = ["name"]
+        ordering = ["paper", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["name"], name="section_unique_name"),
-            models.UniqueConstraint(fields=["slug"], name="section_unique_slug"),
+            models.UniqueConstraint(fields=["paper", "name"], name="section_unique_name"),
+            models.UniqueConstraint(fields=["paper", "slug"], name="section_unique_slug"),
         ]
 
     def __str__(self) -> str:
@@ -81,16 +201,53 @@ class Section(models.Model):
         Edition.objects.filter(pages__section=self).update(updated_at=timezone.now())
 
 
+#: The permission that lets a staff member see unpublished editions as readers will.
+PREVIEW_PERMISSION = "editions.preview_edition"
+
+
 class EditionQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: the one rule reused by views, feeds, sitemaps and the API."""
-        return self.filter(is_published=True)
+        return self.filter(is_published=True, paper__is_listed=True)
+
+    def visible_to(self, user):
+        """What ``user`` may read: the published editions, and for a staff member with the
+        preview permission also the unpublished ones of the papers they work on."""
+        if not user.has_perm(PREVIEW_PERMISSION):
+            return self.published()
+        papers = Paper.objects.editable_by(user)
+        return self.filter(Q(is_published=True, paper__is_listed=True) | Q(paper__in=papers))
 
 
 class Edition(models.Model):
-    """One day's paper."""
+    """One edition of a paper: the day's paper, or another edition of that day (号外)."""
 
+    paper = models.ForeignKey(
+        Paper, on_delete=models.PROTECT, related_name="editions", verbose_name=_("paper")
+    )
     date = models.DateField(_("date"), help_text=_("The publication date of the printed paper."))
+    code = models.CharField(
+        _("edition code"),
+        max_length=20,
+        blank=True,
+        default="",
+        validators=[
+            RegexValidator(
+                f"^{EDITION_CODE_REGEX}$",
+                _("Lower-case letters and digits, a letter first, up to 20 characters."),
+            )
+        ],
+        help_text=_(
+            "Empty for the day's regular edition. Another edition of the same day (a 号外, "
+            "an evening edition) has a short ASCII code, such as haowai, used in its links."
+        ),
+    )
+    name = models.CharField(
+        _("edition name"),
+        max_length=50,
+        blank=True,
+        help_text=_("How another edition of the day is called: 号外, 特刊, 晚间版."),
+    )
     is_published = models.BooleanField(
         _("published"),
         default=True,
@@ -108,13 +265,26 @@ class Edition(models.Model):
     class Meta:
         verbose_name = _("edition")
         verbose_name_plural = _("editions")
-        ordering = ["-date"]
+        ordering = ["-date", "paper_id", "code"]
         get_latest_by = "date"
-        constraints = [models.UniqueConstraint(fields=["date"], name="edition_unique_date")]
-        permissions = [("publish_edition", _("Can publish and withdraw editions"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "date", "code"], name="edition_unique_paper_date_code"
+            ),
+        ]
+        indexes = [models.Index(fields=["paper", "is_published", "date"], name="edition_reading")]
+        permissions = [
+            ("publish_edition", _("Can publish and withdraw editions")),
+            ("preview_edition", _("Can preview unpublished editions")),
+        ]
 
     def __str__(self) -> str:
-        return self.date.isoformat()
+        paper = self.paper.name if self.paper_id else ""
+        return " ".join(part for part in (paper, self.date.isoformat(), self.name) if part)
+
+    @property
+    def key(self) -> links.EditionKey:
+        return links.EditionKey.of(self)
 
     def save(self, *args, **kwargs):
         if self.pk:
@@ -122,7 +292,22 @@ class Edition(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("editions:edition", kwargs={"date": self.date})
+        return links.edition_url(self)
+
+    def get_headlines_url(self) -> str:
+        return links.edition_url(self, "headlines")
+
+    def get_previous_url(self) -> str:
+        return links.edition_url(self, "previous-edition")
+
+    def get_next_url(self) -> str:
+        return links.edition_url(self, "next-edition")
+
+    def get_archive_url(self) -> str:
+        """The month of this edition in its paper's 往期阅读."""
+        return links.paper_url(
+            self.paper, "archive-month", year=self.date.year, month=self.date.month
+        )
 
     def touch(self) -> None:
         """Mark the edition changed now, so cached copies of its pages go stale."""
@@ -133,7 +318,7 @@ class Edition(models.Model):
 class PageQuerySet(models.QuerySet):
     def with_article_total(self):
         """Pages with their edition and section at hand and ``article_total`` counted."""
-        return self.select_related("edition", "section").annotate(
+        return self.select_related("edition__paper", "section").annotate(
             article_total=models.Count("articles")
         )
 
@@ -183,20 +368,20 @@ class Page(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.edition_id and self.edition.date} 第{self.label}版 {self.name}".strip()
+        return f"{self.edition_id and self.edition} 第{self.label}版 {self.name}".strip()
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self.edition.touch()
 
     def get_absolute_url(self) -> str:
-        return reverse("editions:page", kwargs={"date": self.edition.date, "number": self.number})
+        return links.edition_url(self.edition, "page", number=self.number)
 
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles of published editions: the reader-visible subset."""
-        return self.filter(page__edition__is_published=True)
+        return self.filter(page__edition__in=Edition.objects.published())
 
     def in_reading_order(self):
         return self.order_by("page__edition__date", "page__number", "position")
@@ -289,13 +474,8 @@ class Article(models.Model):
         self.page.edition.touch()
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "editions:article",
-            kwargs={
-                "date": self.page.edition.date,
-                "number": self.page.number,
-                "position": self.position,
-            },
+        return links.edition_url(
+            self.page.edition, "article", number=self.page.number, position=self.position
         )
 
     # The body's structure -------------------------------------------------
@@ -343,6 +523,15 @@ class ImportRun(models.Model):
         ADMIN = "admin", _("admin upload")
 
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    paper = models.ForeignKey(
+        Paper,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_runs",
+        verbose_name=_("paper"),
+        help_text=_("The paper imported into; empty when the files named several."),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -41,7 +41,9 @@ def print_section(page: Page) -> str:
 
 
 def edition_heading(edition: Edition) -> str:
-    return f"{settings.NEWSPAPER_NAME} {long_date(edition.date)}"
+    """临江日报 2024年8月2日 星期五 (号外)."""
+    parts = (edition.paper.name, long_date(edition.date), edition.name)
+    return " ".join(part for part in parts if part)
 
 
 def og_locale() -> str:
@@ -79,7 +81,7 @@ def news_article_data(article: Article, *, canonical: str, description: str, pag
         "description": description,
         "url": canonical,
         "mainEntityOfPage": canonical,
-        "inLanguage": "zh-Hans",
+        "inLanguage": edition.paper.language,
         "datePublished": edition.date.isoformat(),
         "dateModified": article.updated_at.isoformat(),
         "printEdition": edition_heading(edition),
@@ -88,9 +90,9 @@ def news_article_data(article: Article, *, canonical: str, description: str, pag
         "isPartOf": {
             "@type": "PublicationIssue",
             "datePublished": edition.date.isoformat(),
-            "isPartOf": {"@type": "Periodical", "name": settings.NEWSPAPER_NAME},
+            "isPartOf": {"@type": "Periodical", "name": edition.paper.name},
         },
-        "publisher": {"@type": "Organization", "name": settings.NEWSPAPER_NAME},
+        "publisher": {"@type": "Organization", "name": settings.NEWSPAPER_GROUP_NAME},
     }
     if article.subtitle:
         data["alternativeHeadline"] = article.subtitle

@@ -27,13 +27,24 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from pathlib import PurePath
+
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import body as body_format
-from .models import ARTICLE_TEXT_FIELDS, Article, Edition, ImportRun, Page, Section, section_slug
+from .models import (
+    ARTICLE_TEXT_FIELDS,
+    Article,
+    Edition,
+    ImportRun,
+    Page,
+    Paper,
+    Section,
+    section_slug,
+)
 from .parsing import (
     PageParseError,
     PageRef,
@@ -111,6 +122,41 @@ class _Item:
     name: str
     parsed: ParsedPage
     date: datetime.date
+    paper: Paper
+
+    @property
+    def edition_key(self) -> tuple[int, datetime.date]:
+        return (self.paper.pk, self.date)
+
+
+class PaperFinder:
+    """Which paper a file belongs to: the one given, else a known code in its path,
+    else the only paper there is.
+
+    A mirror of an e-paper site keeps the paper's code at the top of its tree
+    (``rmrb/html/2019-10/16/…``), so a group's archive of several titles imports
+    in one run. The innermost folder named like a paper wins.
+    """
+
+    def __init__(self, given: Paper | None = None) -> None:
+        self.given = given
+        self.papers = {} if given else {paper.code: paper for paper in Paper.objects.all()}
+
+    def __call__(self, name: str) -> Paper:
+        if self.given is not None:
+            return self.given
+        for part in reversed(PurePath(name.replace("\\", "/")).parts[:-1]):
+            paper = self.papers.get(part.lower())
+            if paper is not None:
+                return paper
+        if len(self.papers) == 1:
+            return next(iter(self.papers.values()))
+        if not self.papers:
+            raise ImportFileError("no paper to import into: create one with manage.py create_paper")
+        raise ImportFileError(
+            "which paper? no paper's code in the path: give --paper (known: %s)"
+            % ", ".join(sorted(self.papers))
+        )
 
 
 def resolve_date(name: str, parsed: ParsedPage, given: datetime.date | None) -> datetime.date:
@@ -127,6 +173,9 @@ def resolve_date(name: str, parsed: ParsedPage, given: datetime.date | None) -> 
 def pages_import(
     sources: Iterable[RawFile],
     *,
+    paper: Paper | None = None,
+    edition_code: str = "",
+    edition_name: str = "",
     date: datetime.date | None = None,
     dry_run: bool = False,
     publish: bool = True,
@@ -138,6 +187,9 @@ def pages_import(
 ) -> ImportReport:
     """Import raw page files; returns the per-file report and records an ImportRun.
 
+    ``paper`` is the paper every file goes to; without it each file's paper is
+    found by :class:`PaperFinder`. ``edition_code`` and ``edition_name`` import
+    into another edition of the day (a 号外) instead of the regular one.
     ``publish`` sets the published state of editions this import creates; an
     existing edition keeps the state an editor gave it. With ``dry_run`` every
     file is parsed and written inside a transaction that is rolled back, so the
@@ -145,28 +197,39 @@ def pages_import(
     """
     report = ImportReport(dry_run=dry_run)
     user = user if getattr(user, "pk", None) else None  # AnonymousUser, or none at all
+    find_paper = PaperFinder(paper)
     run = ImportRun.objects.create(
         source=source,
         user=user,
+        paper=paper,
         paths=label,
         dry_run=dry_run,
         options={
             "date": date.isoformat() if date else None,
+            "edition": edition_code,
             "publish": publish,
             "overwrite": overwrite,
         },
     )
+    papers_seen: set[int] = set()
 
     def record(result: FileResult) -> None:
         report.add(result)
         if on_result:
             on_result(result)
 
-    writer = _BatchWriter(publish=publish, overwrite=overwrite, dry_run=dry_run, user=user)
+    writer = _BatchWriter(
+        publish=publish,
+        overwrite=overwrite,
+        dry_run=dry_run,
+        user=user,
+        edition_code=edition_code,
+        edition_name=edition_name,
+    )
     batch: list[_Item] = []
     for raw in sources:
         try:
-            item = _prepare(raw, date)
+            item = _prepare(raw, date, find_paper)
         except (PageParseError, ImportFileError) as exc:
             record(FileResult(raw.name, FAILED, str(exc)))
             continue
@@ -174,7 +237,8 @@ def pages_import(
             detail = f"unexpected error ({type(exc).__name__}: {exc})"
             record(FileResult(raw.name, FAILED, _one_line(detail)))
             continue
-        if batch and (item.date != batch[0].date or len(batch) >= BATCH_SIZE):
+        papers_seen.add(item.paper.pk)
+        if batch and (item.edition_key != batch[0].edition_key or len(batch) >= BATCH_SIZE):
             for result in writer.write(batch):
                 record(result)
             batch = []
@@ -183,6 +247,8 @@ def pages_import(
         for result in writer.write(batch):
             record(result)
 
+    if run.paper_id is None and len(papers_seen) == 1:
+        run.paper_id = papers_seen.pop()
     run.finished_at = timezone.now()
     run.files = report.files
     for status in STATUSES:
@@ -193,12 +259,13 @@ def pages_import(
     return report
 
 
-def _prepare(raw: RawFile, given: datetime.date | None) -> _Item:
+def _prepare(raw: RawFile, given: datetime.date | None, find_paper: PaperFinder) -> _Item:
     if raw.data is None:
         raise ImportFileError(raw.error or "cannot be read")
+    paper = find_paper(raw.name)
     parsed = parse_page(raw.data, raw.name)
     _check_fits(parsed)
-    return _Item(raw.name, parsed, resolve_date(raw.name, parsed, given))
+    return _Item(raw.name, parsed, resolve_date(raw.name, parsed, given), paper)
 
 
 #: More headlines or pages than any printed paper has: the file is not a page.
@@ -237,11 +304,22 @@ class _Rollback(Exception):
 
 
 class _BatchWriter:
-    def __init__(self, *, publish: bool, overwrite: bool, dry_run: bool, user) -> None:
+    def __init__(
+        self,
+        *,
+        publish: bool,
+        overwrite: bool,
+        dry_run: bool,
+        user,
+        edition_code: str = "",
+        edition_name: str = "",
+    ) -> None:
         self.publish = publish
         self.overwrite = overwrite
         self.dry_run = dry_run
         self.user = user
+        self.edition_code = edition_code
+        self.edition_name = edition_name
 
     def write(self, items: list[_Item]) -> list[FileResult]:
         try:
@@ -277,20 +355,26 @@ class _EditionBatch:
         self.changed = False
 
     def run(self) -> list[FileResult]:
-        edition = self._edition(self.items[0].date)
+        first = self.items[0]
+        edition = self._edition(first.paper, first.date)
         pages = self._pages(edition)
         return self._articles(edition, pages)
 
     # Edition --------------------------------------------------------------
 
-    def _edition(self, date: datetime.date) -> Edition:
+    def _edition(self, paper: Paper, date: datetime.date) -> Edition:
         edition, created = Edition.objects.get_or_create(
-            date=date, defaults={"is_published": self.writer.publish}
+            paper=paper,
+            date=date,
+            code=self.writer.edition_code,
+            defaults={"is_published": self.writer.publish, "name": self.writer.edition_name},
         )
         self.changed |= created
         # Serialise concurrent imports of this edition (a no-op on SQLite,
         # whose IMMEDIATE transactions already serialise writers).
-        return Edition.objects.select_for_update().get(pk=edition.pk)
+        locked = Edition.objects.select_for_update().get(pk=edition.pk)
+        locked.paper = paper
+        return locked
 
     # Pages and sections ---------------------------------------------------
 
@@ -310,7 +394,9 @@ class _EditionBatch:
             if parsed.editor and len(parsed.editor) <= _EDITOR_MAX:
                 editors[parsed.page_number] = parsed.editor
 
-        sections = self._sections({ref.section or ref.name for ref in refs.values() if ref.name})
+        sections = self._sections(
+            edition.paper, {ref.section or ref.name for ref in refs.values() if ref.name}
+        )
         pages = {page.number: page for page in edition.pages.all()}
         new_pages, changed_pages = [], []
         for number, ref in sorted(refs.items()):
@@ -347,14 +433,15 @@ class _EditionBatch:
             self.changed = True
         return pages
 
-    def _sections(self, names: set[str]) -> dict[str, Section]:
+    def _sections(self, paper: Paper, names: set[str]) -> dict[str, Section]:
         if not names:
             return {}
-        found = {s.name: s for s in Section.objects.filter(name__in=names)}
+        sections = Section.objects.filter(paper=paper)
+        found = {s.name: s for s in sections.filter(name__in=names)}
         missing = sorted(names - found.keys())
         if missing:
             taken = set(
-                Section.objects.filter(slug__in=[section_slug(n) for n in missing]).values_list(
+                sections.filter(slug__in=[section_slug(n) for n in missing]).values_list(
                     "slug", flat=True
                 )
             )
@@ -366,11 +453,11 @@ class _EditionBatch:
                     slug = f"{base}-{counter}"
                     counter += 1
                 taken.add(slug)
-                new.append(Section(name=name, slug=slug))
+                new.append(Section(paper=paper, name=name, slug=slug))
             # Another import may be creating the same section right now: let the
             # unique constraint decide, then read back whatever won.
             Section.objects.bulk_create(new, ignore_conflicts=True)
-            found.update({s.name: s for s in Section.objects.filter(name__in=missing)})
+            found.update({s.name: s for s in sections.filter(name__in=missing)})
         return found
 
     # Articles -------------------------------------------------------------

@@ -1,14 +1,20 @@
-"""Readers' URLs. Stable and readable: /2024-08-02/page/2/3/ is article 3 of page 2.
+"""Readers' URLs. Stable and readable: /ljrb/2024-08-02/page/2/3/ is article 3 of
+page 2 of 临江日报's edition of 2 August 2024.
 
-The names ``latest``, ``edition``, ``page`` and ``article`` (with the kwargs
-date, number, position) are used by the models' get_absolute_url, the admin
-and the sitemaps: keep them.
+Every URL inside a paper starts with its code; inside an edition, with the
+edition's key (its date, or date and code for another edition of the day:
+2024-08-02-haowai). ``editions.links`` builds them all; keep the names, which
+the models' ``get_absolute_url``, the admin and the sitemaps use.
+
+Links of the single-paper releases (/2024-08-02/page/2/3/, /archive/2024/08/)
+answer a permanent redirect to the same place in the first paper, so what
+readers shared before keeps working.
 """
 
 from django.urls import path, register_converter
 
 from . import views
-from .converters import IsoDateConverter
+from .converters import EditionKeyConverter, IsoDateConverter, PaperCodeConverter
 
 
 class YearConverter:
@@ -34,29 +40,48 @@ class MonthConverter:
 
 
 register_converter(IsoDateConverter, "isodate")
+register_converter(EditionKeyConverter, "edition")
+register_converter(PaperCodeConverter, "paper")
 register_converter(YearConverter, "year")
 register_converter(MonthConverter, "month")
 
 app_name = "editions"
 
-urlpatterns = [
-    path("", views.LatestEditionView.as_view(), name="latest"),
-    path("archive/", views.ArchiveView.as_view(), name="archive"),
-    path("archive/<year:year>/<month:month>/", views.ArchiveView.as_view(), name="archive-month"),
-    path("search/", views.SearchView.as_view(), name="search"),
-    path("<isodate:date>/", views.EditionView.as_view(), name="edition"),
-    path(
-        "<isodate:date>/previous/",
-        views.step_edition,
-        {"direction": "previous"},
-        name="previous-edition",
-    ),
-    path("<isodate:date>/next/", views.step_edition, {"direction": "next"}, name="next-edition"),
-    path("<isodate:date>/headlines/", views.HeadlineIndexView.as_view(), name="headlines"),
-    path("<isodate:date>/page/<int:number>/", views.PageDetailView.as_view(), name="page"),
-    path(
-        "<isodate:date>/page/<int:number>/<int:position>/",
+#: (route inside a paper, view, name, extra kwargs); each also answers without the
+#: paper's code, as a redirect (see the module's docstring).
+PAPER_ROUTES = [
+    ("", views.LatestEditionView.as_view(), "paper", {}),
+    ("archive/", views.ArchiveView.as_view(), "archive", {}),
+    ("archive/<year:year>/<month:month>/", views.ArchiveView.as_view(), "archive-month", {}),
+    ("<edition:edition>/", views.EditionView.as_view(), "edition", {}),
+    ("<edition:edition>/previous/", views.step_edition, "previous-edition", {"direction": "previous"}),
+    ("<edition:edition>/next/", views.step_edition, "next-edition", {"direction": "next"}),
+    ("<edition:edition>/headlines/", views.HeadlineIndexView.as_view(), "headlines", {}),
+    ("<edition:edition>/page/<int:number>/", views.PageDetailView.as_view(), "page", {}),
+    (
+        "<edition:edition>/page/<int:number>/<int:position>/",
         views.ArticleDetailView.as_view(),
-        name="article",
+        "article",
+        {},
+    ),
+]
+
+urlpatterns = [
+    path("", views.FrontPageView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search-all"),
+    *(
+        path(
+            f"<paper:paper>/{route}",
+            view,
+            kwargs,
+            name=name,
+        )
+        for route, view, name, kwargs in PAPER_ROUTES
+    ),
+    path("<paper:paper>/search/", views.SearchView.as_view(), name="search"),
+    *(
+        path(route, views.OldAddressRedirect.as_view(), {"route_name": name}, name=f"old-{name}")
+        for route, view, name, kwargs in PAPER_ROUTES[1:]
+        if route.startswith(("archive", "<edition"))
     ),
 ]

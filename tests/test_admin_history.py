@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from editions.models import Article, Page, Section
-
-pytest_plugins = ["tests.admin_fixtures"]
+from tests.factories import SectionFactory
 
 FIRST_PARAGRAPH = "第1版第1篇的第一段。"
 
@@ -180,7 +179,7 @@ def test_renaming_a_section_is_in_its_history(editor_client, edition):
 
 def test_a_page_history_shows_its_section_by_name(superuser_client, edition):
     page = edition.pages.get(number=1)
-    page.section = Section.objects.create(name="经济", slug="jing-ji")
+    page.section = SectionFactory(name="经济", slug="jing-ji")
     page.save()
     content = superuser_client.get(
         reverse("admin:editions_page_history", args=[page.pk])

@@ -6,8 +6,6 @@ from django.urls import reverse
 
 from editions.models import Article, Edition
 
-pytest_plugins = ["tests.admin_fixtures"]
-
 
 def test_editors_group_has_exactly_the_editors_permissions(db):
     codenames = set(
@@ -25,6 +23,7 @@ def test_editors_group_has_exactly_the_editors_permissions(db):
         "add_edition",
         "change_edition",
         "publish_edition",
+        "preview_edition",
         "add_importrun",
     }
 

@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from editions import services
 from editions.models import Article, Edition, ImportRun
+from tests.factories import default_paper
 from tests.rawpages import HEADLINES, raw_page
-
-pytest_plugins = ["tests.admin_fixtures"]
 
 URL = reverse("admin:editions_importrun_upload")
 DAY = datetime.date(2024, 8, 2)
@@ -20,7 +19,7 @@ def page_file(position: int) -> str:
 
 
 def post(client, files=(), **options):
-    data = {"files": list(files), "publish": "on", **options}
+    data = {"paper": default_paper().pk, "files": list(files), "publish": "on", **options}
     return client.post(URL, data)
 
 
@@ -128,7 +127,14 @@ def test_check_only_saves_nothing(editor_client, upload):
 
 
 def test_an_unticked_publish_leaves_a_new_edition_unpublished(editor_client, upload):
-    editor_client.post(URL, {"files": [upload("p2-1.txt", page_file(1))], "date": "2024-08-02"})
+    editor_client.post(
+        URL,
+        {
+            "paper": default_paper().pk,
+            "files": [upload("p2-1.txt", page_file(1))],
+            "date": "2024-08-02",
+        },
+    )
     assert not Edition.objects.get(date=DAY).is_published
 
 
@@ -172,6 +178,7 @@ def test_the_upload_runs_the_importer_service_with_the_editors_options(
     post(editor_client, [upload("p2-1.txt", page_file(1))], date="2024-08-02", overwrite="on")
     assert calls == [
         {
+            "paper": default_paper(),
             "date": DAY,
             "dry_run": False,
             "publish": True,

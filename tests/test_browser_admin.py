@@ -12,8 +12,6 @@ from playwright.sync_api import expect
 from editions.models import Article
 from tests.rawpages import HEADLINES, raw_page
 
-pytest_plugins = ["tests.admin_fixtures"]
-
 pytestmark = pytest.mark.browser
 
 ORIGINAL_PARAGRAPH = "第1版第1篇的第一段。"

@@ -9,15 +9,17 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
 from editions.models import Article, Edition
+from tests.paths import archive_path, edition_path, headlines_path
 
-pytest_plugins = ["tests.reader_fixtures"]
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo_site(demo_dir):
+    """The demo as ``make run`` loads it: two papers of the group, two editions each."""
+    call_command("create_paper", "ljwb", "临江晚报", verbosity=0)
     call_command("import_pages", str(demo_dir), verbosity=0)
-    assert Edition.objects.published().count() == 2
+    assert Edition.objects.published().count() == 4
     return demo_dir
 
 
@@ -50,12 +52,16 @@ def crawl(client, start="/"):
 
 def test_every_link_from_the_front_page_resolves(client, demo_site):
     seen, links = crawl(client)
-    # Both editions, every page and every article were reached.
-    articles = Article.objects.published().count()
-    assert articles == 49
-    article_paths = {a.get_absolute_url() for a in Article.objects.published()}
-    assert article_paths <= set(seen)
-    assert {"/2024-08-01/headlines/", "/2024-08-02/headlines/", "/archive/2024/08/"} <= set(seen)
+    # Both papers, all four editions, every page and every article were reached.
+    articles = Article.objects.published().select_related("page__edition__paper")
+    assert articles.count() == 49 + 21
+    assert {a.get_absolute_url() for a in articles} <= set(seen)
+    for paper in ("ljrb", "ljwb"):
+        assert {
+            headlines_path("2024-08-01", paper=paper),
+            headlines_path("2024-08-02", paper=paper),
+            archive_path(2024, 8, paper=paper),
+        } <= set(seen)
     assert len(links) > 1000
 
 
@@ -79,5 +85,5 @@ def test_every_stylesheet_and_script_exists(client, demo_site):
 
 def test_every_link_resolves_in_english_too(client, demo_site):
     client.cookies["django_language"] = "en"
-    seen, _links = crawl(client, "/2024-08-01/")
-    assert "Next page" in str(seen["/2024-08-01/"])
+    seen, _links = crawl(client, edition_path("2024-08-01"))
+    assert "Next page" in str(seen[edition_path("2024-08-01")])

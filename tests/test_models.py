@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from editions.models import Edition, Section
-from tests.factories import ArticleFactory, build_edition
+from editions.models import Edition
+from tests.factories import ArticleFactory, SectionFactory, build_edition
 
 pytestmark = pytest.mark.django_db
 LONG_AGO = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
@@ -46,7 +46,7 @@ def test_renaming_a_section_marks_editions_showing_it_changed():
     edition = build_edition(pages=1, articles_per_page=1)
     other = build_edition(date=datetime.date(2024, 8, 3), pages=1, articles_per_page=0)
     section = edition.pages.get().section
-    other.pages.update(section=Section.objects.create(name="副刊", slug="fu-kan"))
+    other.pages.update(section=SectionFactory(name="副刊", slug="fu-kan"))
     _age(edition)
     _age(other)
     section.name = "要闻（新）"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-pytest_plugins = ["tests.reader_fixtures"]
+from tests.paths import archive_path, article_path, edition_path
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES"
-ARTICLE = "/2024-08-02/page/2/1/"
+ARTICLE = article_path(2, 1, "2024-08-02")
 
 
 def po_entries():
@@ -101,7 +101,7 @@ def test_the_language_switch_turns_the_site_to_english(client, jumping_edition):
 
 @pytest.mark.django_db
 def test_the_browsers_language_is_honoured(client, edition):
-    soup = page_text(client.get("/archive/2024/08/", headers={"accept-language": "en"}))
+    soup = page_text(client.get(archive_path(2024, 8), headers={"accept-language": "en"}))
     assert soup.h1.get_text() == "Past editions"
     assert soup.select_one("#calendar-title").get_text() == "August 2024"
     # English calendars start on Sunday, Chinese ones on Monday.
@@ -110,6 +110,6 @@ def test_the_browsers_language_is_honoured(client, edition):
 
 @pytest.mark.django_db
 def test_the_404_page_is_translated_too(client):
-    response = client.get("/2024-08-09/", headers={"accept-language": "en"})
+    response = client.get(edition_path("2024-08-09"), headers={"accept-language": "en"})
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()

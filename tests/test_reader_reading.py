@@ -3,10 +3,11 @@
 import datetime
 
 from editions import reading
-from editions.models import Article, Edition, Page
+from editions.models import Article, Edition, Page, Paper
 from editions.templatetags.reader import ld_json
+from tests.paths import article_path
 
-EDITION = Edition(date=datetime.date(2024, 8, 2))
+EDITION = Edition(paper=Paper(code="ljrb", name="临江日报"), date=datetime.date(2024, 8, 2))
 
 
 def page(number, label=None):
@@ -59,7 +60,7 @@ def test_page_headlines_list_the_pages_own_articles_then_continuations():
     headlines = reading.page_headlines(here, [carried, *own])
     assert [h.article.pk for h in headlines] == [1, 2, 3]
     assert headlines[2].resumes_from.number == 2
-    assert headlines[2].url == "/2024-08-02/page/2/1/#page-4"
+    assert headlines[2].url == article_path(2, 1, "2024-08-02") + "#page-4"
 
 
 def test_attach_pages_leaves_out_articles_of_unknown_pages():

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ..forms import RawPagesUploadForm
 from ..models import ImportRun
+from .papers import user_papers
 from ..services import pages_import
 from ..sources import iter_uploaded_sources
 
@@ -31,7 +32,7 @@ STATUS_LABELS = {
     "failed": pgettext_lazy("import result", "failed"),
 }
 UPLOAD_FIELDSETS = [
-    (gettext_lazy("Files"), {"fields": ["files", "archive"]}),
+    (gettext_lazy("Files"), {"fields": ["paper", "files", "archive"]}),
     (gettext_lazy("Options"), {"fields": ["date", "publish", "overwrite", "dry_run"]}),
 ]
 
@@ -61,13 +62,14 @@ class RawPageUploadMixin:
         if not self.has_upload_permission(request):
             raise PermissionDenied
         report = None
+        papers = user_papers(request)
         if request.method == "POST":
-            form = RawPagesUploadForm(request.POST, request.FILES)
+            form = RawPagesUploadForm(request.POST, request.FILES, papers=papers)
             if form.is_valid():
                 report = self.run_import(request, form)
-                form = RawPagesUploadForm(initial=self.options_of(form))
+                form = RawPagesUploadForm(initial=self.options_of(form), papers=papers)
         else:
-            form = RawPagesUploadForm()
+            form = RawPagesUploadForm(papers=papers)
         return TemplateResponse(
             request, self.upload_template, self.upload_context(request, form, report)
         )
@@ -77,6 +79,7 @@ class RawPageUploadMixin:
         options = form.cleaned_data
         report = pages_import(
             iter_uploaded_sources(uploads),
+            paper=options["paper"],
             date=options["date"],
             dry_run=options["dry_run"],
             publish=options["publish"],
@@ -91,7 +94,8 @@ class RawPageUploadMixin:
     def options_of(form) -> dict:
         """The options of the last upload, kept for the next one (files never are)."""
         return {
-            name: form.cleaned_data[name] for name in ("date", "publish", "overwrite", "dry_run")
+            name: form.cleaned_data[name]
+            for name in ("paper", "date", "publish", "overwrite", "dry_run")
         }
 
     def upload_context(self, request, form, report) -> dict:

@@ -13,11 +13,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
+from editions.models import Paper
+
 EDITORS_GROUP = "Editors"
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts 'admin' (superuser) and 'editor' (Editors group)."
+    help = "Create the demo accounts 'admin' (superuser) and 'editor' (Editors group, every paper)."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -40,3 +42,6 @@ class Command(BaseCommand):
                 user = User.objects.create_user(username, password=password, is_staff=True)
                 user.groups.add(editors)
             self.stdout.write(self.style.SUCCESS(f"{username}: created, password {password}"))
+        # The demo editor works on every demo paper (a real one is given their own).
+        editor = User.objects.get(username="editor")
+        editor.papers.add(*Paper.objects.all())

@@ -6,12 +6,14 @@ summary, and exits non-zero when any file failed.
 """
 
 import datetime
+import re
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from editions.models import ImportRun
+from editions.converters import EDITION_CODE_REGEX
+from editions.models import ImportRun, Paper
 from editions.services import FAILED, SKIPPED, pages_import
 from editions.sources import iter_path_sources
 
@@ -23,6 +25,33 @@ def iso_date(value: str) -> datetime.date:
         raise CommandError(f"--date {value!r} is not a date in the form YYYY-MM-DD.") from exc
 
 
+def find_paper(code: str | None) -> Paper | None:
+    """The paper named by ``--paper``; an unknown code stops the run before anything is written."""
+    if not code:
+        return None
+    try:
+        return Paper.objects.get(code=code.lower())
+    except Paper.DoesNotExist:
+        known = ", ".join(Paper.objects.values_list("code", flat=True)) or "none yet"
+        raise CommandError(
+            f"--paper {code!r} is not a known paper (known: {known}). "
+            "Add one with: manage.py create_paper CODE NAME"
+        ) from None
+
+
+def edition_options(options) -> tuple[str, str]:
+    code = (options.get("edition_code") or "").strip().lower()
+    name = (options.get("edition_name") or "").strip()
+    if name and not code:
+        raise CommandError("--edition-name needs --edition CODE.")
+    if code and not re.fullmatch(EDITION_CODE_REGEX, code):
+        raise CommandError(
+            f"--edition {code!r}: use lower-case letters and digits, a letter first "
+            "(up to 20 characters)."
+        )
+    return code, name
+
+
 class Command(BaseCommand):
     help = (
         "Import raw page files of the digital edition. PATH is a file, a folder "
@@ -32,6 +61,29 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--paper",
+            metavar="CODE",
+            help=(
+                "The paper every file belongs to (its code, e.g. rmrb). Without it, a "
+                "paper's code in a file's path decides, else the only paper there is."
+            ),
+        )
+        parser.add_argument(
+            "--edition",
+            metavar="CODE",
+            default="",
+            dest="edition_code",
+            help=(
+                "Import into another edition of the day than the regular one, such as "
+                "haowai for a 号外 (lower-case letters and digits)."
+            ),
+        )
+        parser.add_argument(
+            "--edition-name",
+            default="",
+            help="The name readers see for that edition (号外, 特刊); with --edition.",
+        )
         parser.add_argument(
             "--date",
             type=iso_date,
@@ -59,6 +111,8 @@ class Command(BaseCommand):
         date = options["date"]
         if isinstance(date, str):  # call_command(date="...") skips argparse's type
             date = iso_date(date)
+        paper = find_paper(options["paper"])
+        edition_code, edition_name = edition_options(options)
         show_bar = verbosity >= 1 and sys.stderr.isatty()
         bar = tqdm(unit="file", desc="import", disable=not show_bar, leave=False)
 
@@ -76,6 +130,9 @@ class Command(BaseCommand):
         try:
             report = pages_import(
                 iter_path_sources(paths),
+                paper=paper,
+                edition_code=edition_code,
+                edition_name=edition_name,
                 date=date,
                 dry_run=options["dry_run"],
                 publish=not options["unpublished"],

@@ -1,11 +1,12 @@
-"""Readers' views: the day's paper page by page (版面) and article by article.
+"""Readers' views inside one edition: the paper page by page (版面) and article by article.
 
-Every view inside one edition shares ``EditionMixin``. It finds the edition
-(a published one, or, for staff, any edition shown as a preview), answers a
+Every view inside one edition shares ``EditionMixin``. It finds the edition of
+the paper named in the URL (a published one, or, for a staff member allowed to
+preview, any edition of their papers, shown as a preview), answers a
 conditional GET before doing anything else, loads the edition's pages once,
 and sets the caching headers. Every query below the edition is scoped to it,
 so the rule of what readers may see is applied once, by
-``Edition.objects.published()``.
+``Edition.objects.visible_to()``.
 
 Query counts do not grow with the size of an edition: the pages come in one
 query, a page's headlines in another, an article in a third. A rendered page
@@ -15,27 +16,19 @@ reader's request after the first costs the one query that finds the edition.
 
 from __future__ import annotations
 
-import calendar
-import datetime
-from dataclasses import dataclass
 from functools import cached_property
 
-from django.conf import settings
-from django.db.models import Exists, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import get_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from . import caching, reading, seo
-from .filters import HeadlineFilter
-from .models import Article, Edition, Page
+from .. import caching, links, reading, seo
+from ..filters import HeadlineFilter
+from ..models import Article, Edition, Page, Paper
 
 #: What a headline list needs of an article; the body stays in the database.
 HEADLINE_FIELDS = ("page", "position", "kicker", "title", "subtitle")
@@ -65,14 +58,14 @@ class EditionMixin:
     http_method_names = ["get", "head", "options"]
 
     def find_edition(self) -> Edition | None:
-        date = self.kwargs["date"]
-        try:
-            return Edition.objects.published().get(date=date)
-        except Edition.DoesNotExist:
-            if not self.request.user.is_staff:
-                return None
-        # Staff may preview an edition that is not published (yet).
-        return Edition.objects.filter(date=date).first()
+        key = self.kwargs["edition"]
+        return (
+            Edition.objects.visible_to(self.request.user)
+            .select_related("paper")
+            .annotate(paper_count=Paper.objects.listed().count_subquery())
+            .filter(paper__code=self.kwargs["paper"], date=key.date, code=key.code)
+            .first()
+        )
 
     def no_edition(self):
         raise Http404(_("No edition was published on that date."))
@@ -81,7 +74,7 @@ class EditionMixin:
         self.edition = self.find_edition()
         if self.edition is None:
             return self.no_edition()
-        self.is_preview = not self.edition.is_published
+        self.is_preview = not (self.edition.is_published and self.edition.paper.is_listed)
         if self.is_preview:
             response = super().get(request, *args, **kwargs)
             caching.forbid_storing(response)
@@ -91,7 +84,12 @@ class EditionMixin:
         # neighbouring editions go through step_edition), so the edition's
         # timestamp is all the validation a page needs.
         last_modified = self.edition.updated_at
-        parts = (self.edition.date, last_modified.isoformat())
+        parts = (
+            self.edition.paper.code,
+            self.edition.key,
+            self.edition.paper_count,
+            last_modified.isoformat(),
+        )
         etag = caching.make_etag(request, *parts)
         answer = caching.not_modified(request, etag, last_modified)
         if answer is not None:
@@ -147,14 +145,14 @@ class EditionMixin:
             previous_page = self.pages[index - 1] if index > 0 else None
             next_page = self.pages[index + 1] if index + 1 < len(self.pages) else None
         context.update(
+            paper=edition.paper,
+            several_papers=edition.paper_count > 1,
             edition=edition,
             edition_date=seo.long_date(edition.date),
             pages=self.pages,
             current_page=current,
             previous_page=previous_page,
             next_page=next_page,
-            previous_edition=reverse("editions:previous-edition", kwargs={"date": edition.date}),
-            next_edition=reverse("editions:next-edition", kwargs={"date": edition.date}),
             is_preview=self.is_preview,
         )
         if not self.is_preview:
@@ -215,15 +213,28 @@ class EditionView(PageDetailView):
 
 
 class LatestEditionView(EditionView):
-    """/: the newest published edition, on its first page."""
+    """/ljrb/: the paper's newest published edition, on its first page."""
 
     def find_edition(self) -> Edition | None:
-        return Edition.objects.published().order_by("-date").first()
+        return (
+            Edition.objects.published()
+            .select_related("paper")
+            .annotate(paper_count=Paper.objects.listed().count_subquery())
+            .filter(paper__code=self.kwargs["paper"])
+            .order_by("-date", "-code")
+            .first()
+        )
 
     def no_edition(self):
-        # A new site, or every edition withdrawn: say so rather than answer 404 at the front door.
+        # A new paper, or every edition withdrawn: say so rather than answer 404 at its door.
+        paper = Paper.objects.listed().filter(code=self.kwargs["paper"]).first()
+        if paper is None:
+            raise Http404(_("There is no such paper."))
         return self.response_class(
-            request=self.request, template="editions/no_edition.html", using=self.template_engine
+            request=self.request,
+            template="editions/no_edition.html",
+            context={"paper": paper},
+            using=self.template_engine,
         )
 
 
@@ -337,240 +348,32 @@ class HeadlineIndexView(EditionMixin, FilterView):
             self.request,
             title=title,
             description=title + "：" + "；".join(a.title for a in articles[:10]),
-            path=reverse("editions:headlines", kwargs={"date": self.edition.date}),
+            path=self.edition.get_headlines_url(),
             published=self.edition.date,
             noindex=self.is_preview or bool(self.request.GET),
         )
         return context
 
 
-def step_edition(request, date: datetime.date, direction: str):
-    """上一期/下一期: on to the nearest published edition before or after a date.
+def step_edition(request, paper: str, edition: links.EditionKey, direction: str):
+    """上一期/下一期: on to the paper's nearest published edition before or after one.
 
     Edition pages link here instead of naming their neighbours, so a page
     depends on its own edition alone and stays valid in every cache when
     other editions are published or withdrawn. Past either end of the
-    archive, the reader lands on the archive's calendar, told so.
+    archive, the reader lands on the paper's calendar, told so.
     """
-    published = Edition.objects.published()
+    date, code = edition
+    published = Edition.objects.published().filter(paper__code=paper).select_related("paper")
     if direction == "previous":
-        edition = published.filter(date__lt=date).order_by("-date").first()
+        earlier = Q(date__lt=date) | Q(date=date, code__lt=code)
+        found = published.filter(earlier).order_by("-date", "-code").first()
     else:
-        edition = published.filter(date__gt=date).order_by("date").first()
-    if edition is not None:
-        return redirect(edition)
-    month = reverse("editions:archive-month", kwargs={"year": date.year, "month": date.month})
+        later = Q(date__gt=date) | Q(date=date, code__gt=code)
+        found = published.filter(later).order_by("date", "code").first()
+    if found is not None:
+        return redirect(found)
+    month = links.paper_url(paper, "archive-month", year=date.year, month=date.month)
     return redirect(f"{month}?{urlencode({'edge': direction})}")
 
 
-# --- past editions ---------------------------------------------------------------
-
-WEEKDAY_COLUMNS = [
-    (pgettext_lazy("calendar column", "Mo"), pgettext_lazy("weekday", "Monday")),
-    (pgettext_lazy("calendar column", "Tu"), pgettext_lazy("weekday", "Tuesday")),
-    (pgettext_lazy("calendar column", "We"), pgettext_lazy("weekday", "Wednesday")),
-    (pgettext_lazy("calendar column", "Th"), pgettext_lazy("weekday", "Thursday")),
-    (pgettext_lazy("calendar column", "Fr"), pgettext_lazy("weekday", "Friday")),
-    (pgettext_lazy("calendar column", "Sa"), pgettext_lazy("weekday", "Saturday")),
-    (pgettext_lazy("calendar column", "Su"), pgettext_lazy("weekday", "Sunday")),
-]
-#: The archive covers printed newspapers; outside these years a month is a 404.
-ARCHIVE_YEARS = range(1900, 3000)
-
-
-@dataclass(frozen=True)
-class CalendarDay:
-    date: datetime.date
-    in_month: bool
-    has_edition: bool
-
-    @property
-    def url(self) -> str:
-        return reverse("editions:edition", kwargs={"date": self.date})
-
-    @property
-    def label(self) -> str:
-        return seo.long_date(self.date)
-
-
-def month_after(first_day: datetime.date) -> datetime.date:
-    return (first_day + datetime.timedelta(days=31)).replace(day=1)
-
-
-class ArchiveView(TemplateView):
-    """往期阅读: a month's calendar of editions, with a jump to any date."""
-
-    template_name = "editions/archive.html"
-    http_method_names = ["get", "head", "options"]
-
-    def get(self, request, year=None, month=None):
-        published = Edition.objects.published()
-        self.notice = ""
-        asked = request.GET.get("date", "").strip()
-        edge = request.GET.get("edge")
-        if edge == "previous":
-            self.notice = _("There is no earlier edition.")
-        elif edge == "next":
-            self.notice = _("There is no later edition yet.")
-        if asked:
-            try:
-                day = datetime.date.fromisoformat(asked)
-            except ValueError:
-                self.notice = _("“%(value)s” is not a date; use the form 2024-08-02.") % {
-                    "value": asked[:20]
-                }
-            else:
-                edition = published.filter(date=day).first()
-                if edition is not None:
-                    return redirect(edition)
-                self.notice = _("There is no edition of %(date)s.") % {"date": seo.long_date(day)}
-                if day.year in ARCHIVE_YEARS:  # otherwise the notice shows on the latest month
-                    year, month = day.year, day.month
-        if year is None:
-            latest = published.order_by("-date").values_list("date", flat=True).first()
-            shown = latest or timezone.localdate()
-            year, month = shown.year, shown.month
-        if year not in ARCHIVE_YEARS or not 1 <= month <= 12:
-            raise Http404(_("The archive has no such month."))
-        self.first_day = datetime.date(year, month, 1)
-        following = month_after(self.first_day)
-        self.edition_dates = dict(
-            published.filter(date__gte=self.first_day, date__lt=following).values_list(
-                "date", "updated_at"
-            )
-        )
-        self.bounds = published.aggregate(
-            earliest=Min("date"),
-            latest=Max("date"),
-            before=Max("date", filter=Q(date__lt=self.first_day)),
-            after=Min("date", filter=Q(date__gte=following)),
-        )
-        etag = caching.make_etag(
-            request, self.first_day, sorted(self.edition_dates.items()), self.bounds, self.notice
-        )
-        answer = caching.not_modified(request, etag, None)
-        if answer is not None:
-            return answer
-        response = super().get(request)
-        caching.set_validators(response, etag, None)
-        return response
-
-    def weeks(self) -> list[list[CalendarDay]]:
-        # Django's FIRST_DAY_OF_WEEK counts from Sunday (0), Python's calendar from Monday (0).
-        first_weekday = (get_format("FIRST_DAY_OF_WEEK") - 1) % 7
-        month = calendar.Calendar(first_weekday).monthdatescalendar(
-            self.first_day.year, self.first_day.month
-        )
-        return [
-            [
-                CalendarDay(
-                    day,
-                    in_month=day.month == self.first_day.month,
-                    has_edition=day.month == self.first_day.month and day in self.edition_dates,
-                )
-                for day in week
-            ]
-            for week in month
-        ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        weeks = self.weeks()
-        columns = [WEEKDAY_COLUMNS[day.date.weekday()] for day in weeks[0]]
-        context.update(
-            month=self.first_day,
-            weeks=weeks,
-            columns=columns,
-            notice=self.notice,
-            previous_month=self.bounds["before"],
-            next_month=self.bounds["after"],
-            earliest=self.bounds["earliest"],
-            latest=self.bounds["latest"],
-            edition_count=len(self.edition_dates),
-            meta=seo.PageMeta.build(
-                self.request,
-                title=_("Past editions") + " · " + settings.NEWSPAPER_NAME,
-                description=_("Every published edition, month by month."),
-                path=reverse(
-                    "editions:archive-month",
-                    kwargs={"year": self.first_day.year, "month": self.first_day.month},
-                ),
-            ),
-        )
-        return context
-
-
-# --- search ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    article: Article
-    before: str
-    match: str
-    after: str
-
-
-def search_hit(article: Article, terms: list[str], width: int = 40) -> SearchHit:
-    """The article with a short stretch of its text around the first term found there.
-
-    The title is shown anyway; when only the title matches, the story's opening stands in.
-    """
-    texts = [article.subtitle, *(b.text for b in article.blocks)]
-    for text in texts:
-        lowered = text.lower()
-        for term in terms:
-            at = lowered.find(term.lower())
-            if at >= 0:
-                start = max(0, at - width)
-                end = min(len(text), at + len(term) + width * 2)
-                return SearchHit(
-                    article,
-                    ("…" if start else "") + text[start:at],
-                    text[at : at + len(term)],
-                    text[at + len(term) : end] + ("…" if end < len(text) else ""),
-                )
-    return SearchHit(article, reading.excerpt(article, 80), "", "")
-
-
-class SearchView(ListView):
-    """Search the published articles' titles and text."""
-
-    template_name = "editions/search.html"
-    paginate_by = 20
-    http_method_names = ["get", "head", "options"]
-
-    @cached_property
-    def query(self) -> str:
-        return " ".join(self.request.GET.get("q", "").split())[:100]
-
-    def get_queryset(self):
-        terms = self.query.split()
-        if not terms:
-            return Article.objects.none()
-        articles = Article.objects.published()
-        for term in terms[:5]:
-            articles = articles.filter(
-                Q(title__icontains=term)
-                | Q(kicker__icontains=term)
-                | Q(subtitle__icontains=term)
-                | Q(body__icontains=term)
-            )
-        return articles.select_related("page__edition", "page__section").order_by(
-            "-page__edition__date", "page__number", "position"
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        terms = self.query.split()[:5]
-        context["query"] = self.query
-        context["hits"] = [search_hit(article, terms) for article in context["object_list"]]
-        title = _("Search") + " · " + settings.NEWSPAPER_NAME
-        context["meta"] = seo.PageMeta.build(
-            self.request,
-            title=f"{self.query} · {title}" if self.query else title,
-            description=_("Search the published articles."),
-            path=reverse("editions:search"),
-            noindex=True,
-        )
-        return context
