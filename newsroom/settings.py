@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    "axes",
     "editions",
 ]
 
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -133,6 +136,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# django-axes first: it turns away a login that is locked out before any
+# password is checked; ModelBackend then authenticates as before.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes; attempts and lockouts are in the admin under Axes).
+# A lockout is per user name and address together. The newsroom logs in from
+# behind one office address, where locking the address would shut every colleague
+# out after one person's typos; locking the name alone would let anyone anywhere
+# lock an editor out on deadline night. The pair stops what happened (a hundred
+# passwords for one account from one place in seconds) and keeps the lock on the
+# one who failed.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# Minutes a lockout lasts, counted from the last attempt; 0 keeps it until an
+# administrator removes it (the admin's access attempts, or `manage.py axes_reset`).
+_AXES_COOLOFF_MINUTES = int(os.environ.get("AXES_COOLOFF_MINUTES", "60"))
+AXES_COOLOFF_TIME = _AXES_COOLOFF_MINUTES / 60 if _AXES_COOLOFF_MINUTES > 0 else None  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed attempt, for the admin to see
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# Whose address a request is: REMOTE_ADDR alone, unless DJANGO_PROXY_COUNT says how
+# many reverse proxies stand in front, each adding the address it saw to
+# X-Forwarded-For (as nginx's $proxy_add_x_forwarded_for does). The client is then
+# that many entries from the header's right end; what a client wrote to the left is
+# ignored. Trusting the header with no proxy in front would let an attacker claim a
+# new address for every try.
+_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+if _PROXY_COUNT > 0:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT - 1  # ipware counts the proxies in the header
+    IPWARE_STRICT = False  # a longer header (a client's own entries first) still counts
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
