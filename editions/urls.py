@@ -69,6 +69,12 @@ PAPER_ROUTES = [
 urlpatterns = [
     path("", views.FrontPageView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search-all"),
+    # Before the papers' routes: "archive" would otherwise be read as a paper's code.
+    *(
+        path(route, views.OldAddressRedirect.as_view(), {"route_name": name}, name=f"old-{name}")
+        for route, view, name, kwargs in PAPER_ROUTES[1:]
+        if route.startswith(("archive", "<edition"))
+    ),
     *(
         path(
             f"<paper:paper>/{route}",
@@ -79,9 +85,4 @@ urlpatterns = [
         for route, view, name, kwargs in PAPER_ROUTES
     ),
     path("<paper:paper>/search/", views.SearchView.as_view(), name="search"),
-    *(
-        path(route, views.OldAddressRedirect.as_view(), {"route_name": name}, name=f"old-{name}")
-        for route, view, name, kwargs in PAPER_ROUTES[1:]
-        if route.startswith(("archive", "<edition"))
-    ),
 ]

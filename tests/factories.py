@@ -74,10 +74,18 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
 
 def build_edition(
-    date=datetime.date(2024, 8, 2), pages=4, articles_per_page=3, published=True, paper=None
+    date=datetime.date(2024, 8, 2),
+    pages=4,
+    articles_per_page=3,
+    published=True,
+    paper=None,
+    code="",
+    name="",
 ):
     """An edition with numbered pages and articles, every page's articles in order."""
-    edition = EditionFactory(date=date, is_published=published, paper=paper or default_paper())
+    edition = EditionFactory(
+        date=date, is_published=published, paper=paper or default_paper(), code=code, name=name
+    )
     for number in range(1, pages + 1):
         page = PageFactory(edition=edition, number=number, name=f"要闻{number}")
         for position in range(1, articles_per_page + 1):

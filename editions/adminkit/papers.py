@@ -127,6 +127,6 @@ def _pk(object_id: str) -> int:
     from django.contrib.admin.utils import unquote
 
     value = unquote(object_id)
-    if not value.isdigit() or len(value) > 18:
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         raise Http404
     return int(value)

@@ -101,10 +101,11 @@ class OldAddressRedirect(RedirectView):
     """A link of a single-paper release: on to the same place in the first paper, for good."""
 
     permanent = True
-    query_string = True
 
     def get_redirect_url(self, *args, route_name: str, **kwargs) -> str:
         paper = Paper.objects.order_by("position", "code").values_list("code", flat=True).first()
         if paper is None:
             raise Http404(_("There is no such paper."))
-        return reverse(f"editions:{route_name}", kwargs={"paper": paper, **kwargs})
+        url = reverse(f"editions:{route_name}", kwargs={"paper": paper, **kwargs})
+        query = self.request.META.get("QUERY_STRING", "")
+        return f"{url}?{query}" if query else url
