@@ -189,7 +189,7 @@ def stage_import(folder: Path, database_url: str) -> dict:
     django.setup()
     from django.core.management import call_command
 
-    from editions.services import pages_import
+    from editions.importing import pages_import
     from editions.sources import iter_path_sources
 
     call_command("migrate", verbosity=0)

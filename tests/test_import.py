@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from editions.models import Article, Edition, ImportRun, Page, Section
-from editions.services import pages_import
+from editions.importing import pages_import
 from editions.sources import RawFile
 from tests.rawpages import HEADLINES, raw_page, write
 
@@ -519,12 +519,12 @@ def test_a_headline_list_too_long_for_a_page_is_rejected(tmp_path):
 def test_database_errors_are_reported_on_one_line(tmp_path, monkeypatch):
     from django.db import DatabaseError
 
-    from editions import services
+    from editions.importing import batch
 
     def fail(self):
         raise DatabaseError("value too long\nDETAIL:  something\n")
 
-    monkeypatch.setattr(services._EditionBatch, "run", fail)
+    monkeypatch.setattr(batch.EditionBatch, "run", fail)
     path = write(tmp_path, "2024-08-02/p.txt", raw_page())
     _, err, error = run(path)
     assert error is not None
@@ -532,12 +532,12 @@ def test_database_errors_are_reported_on_one_line(tmp_path, monkeypatch):
 
 
 def test_an_unexpected_parser_error_is_one_failure_not_a_crash(tmp_path, monkeypatch):
-    from editions import services
+    from editions.importing import prepare
 
     def explode(data, name):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(services, "parse_page", explode)
+    monkeypatch.setattr(prepare, "parse_page", explode)
     page_files(tmp_path)
     _, err, error = run(tmp_path)
     assert error is not None

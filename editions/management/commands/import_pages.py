@@ -1,6 +1,6 @@
 """``manage.py import_pages PATH [PATH ...]``: bulk-load raw page files.
 
-A thin shell around :func:`editions.services.pages_import`: it turns arguments
+A thin shell around :func:`editions.importing.pages_import`: it turns arguments
 into options, shows progress, prints one line per failed or skipped file and a
 summary, and exits non-zero when any file failed.
 """
@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from editions.converters import EDITION_CODE_REGEX
 from editions.models import ImportRun, Paper
-from editions.services import FAILED, SKIPPED, pages_import
+from editions.importing import Status, pages_import
 from editions.sources import iter_path_sources
 
 
@@ -118,10 +118,10 @@ class Command(BaseCommand):
 
         def on_result(result):
             bar.update(1)
-            if result.status == FAILED:
+            if result.status == Status.FAILED:
                 bar.clear()
                 self.stderr.write(f"{result.name}: {result.detail}")
-            elif result.status == SKIPPED and verbosity >= 1:
+            elif result.status == Status.SKIPPED and verbosity >= 1:
                 bar.clear()
                 self.stdout.write(f"{result.name}: skipped, {result.detail}")
             elif verbosity >= 2:

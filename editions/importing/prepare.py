@@ -1,0 +1,117 @@
+"""Before any row is written: which paper and date a file belongs to, and whether it fits.
+
+Pure checks on one parsed file (plus the paper lookup, done once per run): a file
+refused here is one failure line, and nothing of it reaches the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from ..models import Article, Page, Paper
+from ..parsing import ParsedPage, date_from_path, parse_page
+from ..sources import RawFile
+
+
+class ImportFileError(Exception):
+    """A file that parses but cannot be imported (for example, no edition date)."""
+
+
+@dataclass(slots=True)
+class Item:
+    """One parsed file on its way into an edition."""
+
+    name: str
+    parsed: ParsedPage
+    date: datetime.date
+    paper: Paper
+    #: The page an article continues from when the file starts 上接第N版 (a second
+    #: file of the article, printed on a later page); None otherwise.
+    continued_from: int | None = None
+
+    @property
+    def edition_key(self) -> tuple[int, datetime.date]:
+        return (self.paper.pk, self.date)
+
+
+class PaperFinder:
+    """Which paper a file belongs to: the one given, else a known code in its path,
+    else the only paper there is.
+
+    A mirror of an e-paper site keeps the paper's code at the top of its tree
+    (``rmrb/html/2019-10/16/…``), so a group's archive of several titles imports
+    in one run. The innermost folder named like a paper wins.
+    """
+
+    def __init__(self, given: Paper | None = None) -> None:
+        self.given = given
+        self.papers = {} if given else {paper.code: paper for paper in Paper.objects.all()}
+
+    def __call__(self, name: str) -> Paper:
+        if self.given is not None:
+            return self.given
+        for part in reversed(PurePath(name.replace("\\", "/")).parts[:-1]):
+            paper = self.papers.get(part.lower())
+            if paper is not None:
+                return paper
+        if len(self.papers) == 1:
+            return next(iter(self.papers.values()))
+        if not self.papers:
+            raise ImportFileError("no paper to import into: create one with manage.py create_paper")
+        known = ", ".join(sorted(self.papers))
+        raise ImportFileError(
+            f"which paper? no paper's code in the path: give --paper (known: {known})"
+        )
+
+
+def resolve_date(name: str, parsed: ParsedPage | None, given: datetime.date | None):
+    """The edition date: the option, else the path, else a date line in the file."""
+    found = given or date_from_path(name) or (parsed.date if parsed else None)
+    if found is None:
+        raise ImportFileError(
+            "no edition date: give --date, name a folder or the file YYYY-MM-DD, "
+            "or start the file with a date line"
+        )
+    return found
+
+
+def prepare(raw: RawFile, given: datetime.date | None, find_paper: PaperFinder) -> Item:
+    if raw.data is None:
+        raise ImportFileError(raw.error or "cannot be read")
+    paper = find_paper(raw.name)
+    parsed = parse_page(raw.data, raw.name)
+    check_fits(parsed)
+    return Item(raw.name, parsed, resolve_date(raw.name, parsed, given), paper)
+
+
+#: More headlines or pages than any printed paper has: the file is not a page.
+#: Positions and page numbers are small integers in the database.
+MAX_HEADLINES = 200
+MAX_PAGES = 999
+EDITOR_MAX = Page._meta.get_field("editor").max_length
+
+
+def check_fits(parsed: ParsedPage) -> None:
+    """Refuse, with a reason, a page the database would refuse (or silently keep) whole.
+
+    PostgreSQL rejects an overlong value and would fail the file with a driver
+    message; SQLite would store a 5 MB "title". A line that long is no headline.
+    """
+    for field_name in ("title", "kicker", "subtitle", "byline"):
+        limit = Article._meta.get_field(field_name).max_length
+        if len(getattr(parsed, field_name)) > limit:
+            raise ImportFileError(f"{field_name} longer than {limit} characters")
+    limit = Article._meta.get_field("title").max_length
+    if any(len(headline) > limit for headline in parsed.headlines):
+        raise ImportFileError(f"a headline longer than {limit} characters")
+    if len(parsed.headlines) > MAX_HEADLINES:
+        raise ImportFileError(f"more than {MAX_HEADLINES} headlines for one page")
+    if len(parsed.pages) > MAX_PAGES or max(parsed.page_numbers) > MAX_PAGES:
+        raise ImportFileError(f"more than {MAX_PAGES} pages in one edition")
+
+
+def one_line(text: str) -> str:
+    """Database drivers write multi-line messages; the report keeps one line per file."""
+    return " ".join(text.split())

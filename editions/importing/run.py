@@ -1,0 +1,142 @@
+"""One import run: a stream of raw files in, a report out, an ImportRun kept.
+
+Both ``manage.py import_pages`` and the admin's upload form call
+:func:`pages_import`; neither has import logic of its own. The caller may pass the
+:class:`~editions.models.ImportRun` it owns (a background job creates it first and
+shows it while the import runs); without one, the run is recorded here.
+
+Files are parsed first (pure, no database), then written in batches, one batch per
+edition (consecutive files of the same date), inside one transaction. A file that
+cannot be read or parsed is reported and written nowhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+
+from django.utils import timezone
+
+from ..models import ImportRun, Paper
+from ..parsing import PageParseError
+from ..sources import RawFile
+from . import prepare as prepare_module
+from .batch import BatchWriter
+from .prepare import ImportFileError, Item, PaperFinder, one_line
+from .report import FileResult, ImportReport, Status
+
+#: Files written in one transaction at most; bounds memory and lock time on huge editions.
+BATCH_SIZE = 500
+
+
+def new_run(
+    *,
+    source: str = ImportRun.Source.COMMAND,
+    user=None,
+    paper: Paper | None = None,
+    label: str = "",
+    dry_run: bool = False,
+    options: dict | None = None,
+) -> ImportRun:
+    """The ImportRun a caller creates before importing (and may show while it runs)."""
+    user = user if getattr(user, "pk", None) else None  # AnonymousUser, or none at all
+    return ImportRun.objects.create(
+        source=source, user=user, paper=paper, paths=label, dry_run=dry_run, options=options or {}
+    )
+
+
+def pages_import(
+    sources: Iterable[RawFile],
+    *,
+    paper: Paper | None = None,
+    edition_code: str = "",
+    edition_name: str = "",
+    date: datetime.date | None = None,
+    dry_run: bool = False,
+    publish: bool = True,
+    overwrite: bool = False,
+    source: str = ImportRun.Source.COMMAND,
+    user=None,
+    label: str = "",
+    on_result: Callable[[FileResult], None] | None = None,
+    run: ImportRun | None = None,
+) -> ImportReport:
+    """Import raw page files; returns the per-file report and records it on ``run``.
+
+    ``paper`` is the paper every file goes to; without it each file's paper is
+    found by :class:`PaperFinder`. ``edition_code`` and ``edition_name`` import
+    into another edition of the day (a 号外) instead of the regular one.
+    ``publish`` sets the published state of editions this import creates; an
+    existing edition keeps the state an editor gave it. With ``dry_run`` every
+    file is parsed and written inside a transaction that is rolled back, so the
+    report says exactly what a real run would do. ``run`` is the caller's
+    ImportRun; without it one is created from ``source``, ``user`` and ``label``.
+    """
+    report = ImportReport(dry_run=dry_run)
+    user = user if getattr(user, "pk", None) else None
+    if run is None:
+        run = new_run(
+            source=source,
+            user=user,
+            paper=paper,
+            label=label,
+            dry_run=dry_run,
+            options={
+                "date": date.isoformat() if date else None,
+                "edition": edition_code,
+                "publish": publish,
+                "overwrite": overwrite,
+            },
+        )
+    find_paper = PaperFinder(paper)
+    papers_seen: set[int] = set()
+
+    def record(result: FileResult) -> None:
+        report.add(result)
+        if on_result:
+            on_result(result)
+
+    writer = BatchWriter(
+        publish=publish,
+        overwrite=overwrite,
+        dry_run=dry_run,
+        user=user,
+        edition_code=edition_code,
+        edition_name=edition_name,
+    )
+    batch: list[Item] = []
+    for raw in sources:
+        try:
+            item = prepare_module.prepare(raw, date, find_paper)
+        except (PageParseError, ImportFileError) as exc:
+            record(FileResult(raw.name, Status.FAILED, str(exc)))
+            continue
+        except Exception as exc:  # one bad file must not end the run
+            detail = f"unexpected error ({type(exc).__name__}: {exc})"
+            record(FileResult(raw.name, Status.FAILED, one_line(detail)))
+            continue
+        papers_seen.add(item.paper.pk)
+        if batch and (item.edition_key != batch[0].edition_key or len(batch) >= BATCH_SIZE):
+            for result in writer.write(batch):
+                record(result)
+            batch = []
+        batch.append(item)
+    if batch:
+        for result in writer.write(batch):
+            record(result)
+
+    finish(run, report, papers_seen)
+    return report
+
+
+def finish(run: ImportRun, report: ImportReport, papers_seen: set[int]) -> None:
+    """Write the report's counts on the run and attach it to the report."""
+    if run.paper_id is None and len(papers_seen) == 1:
+        run.paper_id = papers_seen.pop()
+    run.finished_at = timezone.now()
+    run.files = report.files
+    for status in Status:
+        setattr(run, status.value, report.counts[status])
+    run.failures = report.failures
+    run.save()
+    report.run = run
