@@ -54,7 +54,12 @@ PAPER_ROUTES = [
     ("archive/", views.ArchiveView.as_view(), "archive", {}),
     ("archive/<year:year>/<month:month>/", views.ArchiveView.as_view(), "archive-month", {}),
     ("<edition:edition>/", views.EditionView.as_view(), "edition", {}),
-    ("<edition:edition>/previous/", views.step_edition, "previous-edition", {"direction": "previous"}),
+    (
+        "<edition:edition>/previous/",
+        views.step_edition,
+        "previous-edition",
+        {"direction": "previous"},
+    ),
     ("<edition:edition>/next/", views.step_edition, "next-edition", {"direction": "next"}),
     ("<edition:edition>/headlines/", views.HeadlineIndexView.as_view(), "headlines", {}),
     ("<edition:edition>/page/<int:number>/", views.PageDetailView.as_view(), "page", {}),

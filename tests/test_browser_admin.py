@@ -100,3 +100,36 @@ def test_an_editor_uploads_raw_pages_and_sees_the_results(
     expect(results.locator("tr.status-created")).to_have_count(2)
     expect(results.locator("tr.status-failed")).to_contain_text("broken.txt")
     screenshot(page, "admin-upload-results")
+
+
+def test_an_editor_of_one_paper_meets_only_that_papers_articles(
+    live_server, desktop, screenshot, make_editor, password, edition
+):
+    from tests.factories import PaperFactory, build_edition, default_paper
+
+    evening = PaperFactory(code="ljwb", name="临江晚报")
+    other = build_edition(date=edition.date, pages=1, articles_per_page=1, paper=evening)
+    theirs = Article.objects.get(page__edition=other)
+    theirs.title = "晚报独家稿件"
+    theirs.save()
+    editor = make_editor("morning", papers=[default_paper()])
+    page = desktop
+    log_in(page, live_server, editor.username, password)
+
+    page.goto(f"{live_server.url}/admin/editions/article/")
+    screenshot(page, "admin-article-changelist-one-paper")
+    expect(page.locator("#result_list")).to_contain_text("第1版第1篇")
+    expect(page.locator("#result_list")).not_to_contain_text("晚报独家稿件")
+    expect(page.locator("#changelist-filter")).not_to_contain_text("临江晚报")
+
+    # Typing the other paper's address does not open it either.
+    page.goto(f"{live_server.url}/admin/editions/article/{theirs.pk}/change/")
+    expect(page.locator(".messagelist")).to_be_visible()
+    expect(page.locator("#content")).not_to_contain_text("晚报独家稿件")
+    page.goto(f"{live_server.url}/admin/editions/article/{theirs.pk}/history/")
+    expect(page.locator("h1")).not_to_contain_text("晚报独家稿件")
+
+    # The upload form offers only the editor's paper.
+    page.goto(f"{live_server.url}/admin/editions/importrun/upload/")
+    options = page.locator("#id_paper option").all_inner_texts()
+    assert options == ["临江日报"]

@@ -8,20 +8,24 @@ tests/artifacts/ for a person to look at.
 import pytest
 from django.core.management import call_command
 
+from tests.factories import default_paper
 from tests.paths import (
     archive_path,
     article_path,
     edition_path,
     headlines_path,
     page_path,
+    paper_path,
     search_path,
 )
 
 pytestmark = pytest.mark.browser
 
-#: One address of each kind of page, on the demo editions.
+#: One address of each kind of page, on the demo editions of both demo papers.
 VIEWS = {
     "front": "/",
+    "paper": paper_path("ljwb"),
+    "evening-article": article_path(1, 1, "2024-08-01", paper="ljwb"),  # continued on page 3
     "page": page_path(2, "2024-08-02"),
     "article": article_path(1, 1, "2024-08-02"),  # continued on page 2
     "headlines": headlines_path("2024-08-02"),
@@ -33,6 +37,9 @@ VIEWS = {
 
 @pytest.fixture
 def site(live_server, demo_dir, transactional_db):
+    """The demo as ``make run`` serves it: 临江日报 and 临江晚报, two editions each."""
+    default_paper()  # transactional tests empty the table its migration filled
+    call_command("create_paper", "ljwb", "临江晚报", position=2, colour="#1f4e79", verbosity=0)
     call_command("import_pages", str(demo_dir), verbosity=0)
     return live_server.url
 
@@ -45,6 +52,53 @@ def click_size(page, action: str) -> None:
     # forced: at either end the button stays clickable (it says why) but is aria-disabled,
     # which Playwright would otherwise wait out
     page.click(f'[data-font="{action}"]', force=True)
+
+
+# --- two papers ------------------------------------------------------------------------
+
+
+def test_a_reader_walks_from_the_titles_into_each_paper_and_back(site, desktop):
+    desktop.goto(site + "/")
+    cards = desktop.locator(".title-card")
+    assert cards.count() == 2
+    assert cards.nth(0).locator("h2").inner_text() == "临江日报"
+    assert cards.nth(1).locator("h2").inner_text() == "临江晚报"
+    # The evening paper's first front-page headline opens its article.
+    first = cards.nth(1).locator(".title-headlines a").first
+    title = first.inner_text()
+    first.click()
+    desktop.wait_for_url("**/ljwb/2024-08-02/page/1/1/")
+    assert desktop.locator("h1").inner_text().strip() == title
+    assert desktop.locator(".masthead-name").inner_text() == "临江晚报"
+    # Its pages turn within the evening paper.
+    desktop.click(".page-list a >> nth=1")
+    desktop.wait_for_url("**/ljwb/2024-08-02/page/2/")
+    desktop.click(".edition-steps a >> nth=0")  # 上一期
+    desktop.wait_for_url("**/ljwb/2024-08-01/")
+    assert desktop.locator(".masthead-name").inner_text() == "临江晚报"
+    # Back to all papers, then into the daily.
+    desktop.click('.site-nav a[href="/"]')
+    desktop.wait_for_url(site + "/")
+    desktop.locator(".title-card").nth(0).get_by_role("link", name="阅读本期").click()
+    desktop.wait_for_url("**/ljrb/2024-08-02/")
+    assert desktop.locator(".masthead-name").inner_text() == "临江日报"
+
+
+def test_the_search_box_searches_the_paper_in_view(site, desktop):
+    desktop.goto(site + page_path(1, "2024-08-02", paper="ljwb"))
+    desktop.fill("#site-search", "公交")
+    desktop.press("#site-search", "Enter")
+    desktop.wait_for_url("**/ljwb/search/?q=*")
+    hits = desktop.locator(".search-hits li")
+    assert hits.count() >= 1
+    for href in hits.locator("a.headline-title").evaluate_all("els => els.map(e => e.href)"):
+        assert "/ljwb/" in href
+
+
+def test_an_old_link_lands_on_the_first_papers_page(site, desktop):
+    desktop.goto(site + "/2024-08-02/page/2/")  # as shared before there were papers
+    assert desktop.url == site + page_path(2, "2024-08-02")
+    assert desktop.locator(".masthead-name").inner_text() == "临江日报"
 
 
 # --- text size -----------------------------------------------------------------------

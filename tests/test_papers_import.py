@@ -151,7 +151,7 @@ def test_create_paper_adds_a_paper_and_updates_it_when_run_again():
 
 @pytest.mark.parametrize(
     ("code", "reason"),
-    [("admin", "reserved"), ("Bad Code", "Lower-case"), ("x", "Lower-case"), ("9news", "letter")],
+    [("admin", "保留字"), ("Bad Code", "小写字母"), ("x", "2 至 20"), ("9news", "以字母开头")],
 )
 def test_create_paper_refuses_codes_that_cannot_be_in_a_link(code, reason):
     with pytest.raises(CommandError, match=reason):

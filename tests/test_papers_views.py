@@ -59,7 +59,6 @@ def test_with_one_paper_the_front_door_opens_its_latest_edition(client, edition)
 
 
 def test_with_several_papers_the_front_door_shows_every_title(client, two_papers):
-    morning, night = two_papers
     soup = soup_of(client.get("/"))
     cards = soup.select(".title-card")
     assert [card.h2.get_text(strip=True) for card in cards] == ["临江日报", "临江晚报"]
@@ -70,7 +69,10 @@ def test_with_several_papers_the_front_door_shows_every_title(client, two_papers
         "第1版第2篇",
         "第1版第3篇",
     ]
-    assert [a.get_text() for a in cards[1].select(".title-headlines a")] == ["晚报第1条", "晚报第2条"]
+    assert [a.get_text() for a in cards[1].select(".title-headlines a")] == [
+        "晚报第1条",
+        "晚报第2条",
+    ]
     assert cards[1].select_one(".title-headlines a")["href"] == article_path(1, 1, paper="ljwb")
     assert cards[1].find("a", string="往期阅读")["href"] == archive_path(paper="ljwb")
 

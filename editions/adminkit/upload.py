@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ..forms import RawPagesUploadForm
 from ..models import ImportRun
-from .papers import user_papers
 from ..services import pages_import
 from ..sources import iter_uploaded_sources
+from .papers import user_papers
 
 #: How each per-file status reads in the results table ("created" alone is
 #: also a field name, hence the context).

@@ -173,5 +173,3 @@ class ArchiveView(TemplateView):
             ),
         )
         return context
-
-

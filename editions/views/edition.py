@@ -375,5 +375,3 @@ def step_edition(request, paper: str, edition: links.EditionKey, direction: str)
         return redirect(found)
     month = links.paper_url(paper, "archive-month", year=date.year, month=date.month)
     return redirect(f"{month}?{urlencode({'edge': direction})}")
-
-

@@ -59,8 +59,7 @@ class FrontPageView(TemplateView):
     def titles(self) -> list[Title]:
         editions = Edition.objects.in_bulk([p.latest_id for p in self.papers if p.latest_id])
         first_pages = {
-            page.edition_id: page
-            for page in Page.objects.filter(edition__in=editions, number=1)
+            page.edition_id: page for page in Page.objects.filter(edition__in=editions, number=1)
         }
         headlines: dict[int, list[Article]] = {page.pk: [] for page in first_pages.values()}
         rows = Article.objects.filter(page__in=first_pages.values()).only(*HEADLINE_FIELDS)

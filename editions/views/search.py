@@ -15,6 +15,7 @@ from django.views.generic import ListView
 from .. import links, reading, seo
 from ..models import Article, Paper
 
+
 @dataclass(frozen=True)
 class SearchHit:
     article: Article
