@@ -186,3 +186,14 @@ def test_sections_of_two_papers_may_share_a_name(superuser_client, evening):
             reverse("admin:editions_section_add"), {"paper": paper.pk, "name": "要闻", "slug": ""}
         )
     assert Section.objects.filter(name="要闻").count() == 2
+
+
+def test_the_desk_names_the_editors_papers(morning_editor_client):
+    content = morning_editor_client.get(reverse("admin:index")).content.decode()
+    assert "临江日报" in content
+
+
+def test_the_desk_tells_a_staff_member_of_no_paper_why_the_lists_are_empty(make_editor, client):
+    client.force_login(make_editor("nobody", papers=[]))
+    content = client.get(reverse("admin:index")).content.decode()
+    assert "not an editor of any paper" in content or "尚未成为任何报纸的编辑" in content
