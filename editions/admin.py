@@ -361,7 +361,15 @@ class ArticleAdmin(PaperScopedAdmin, VersionedAdmin):
         (
             _("Text"),
             {
-                "fields": ("kicker", "title", "subtitle", "byline", "body", "correction_note"),
+                "fields": (
+                    "kicker",
+                    "title",
+                    "subtitle",
+                    "byline",
+                    "body",
+                    "correction_note",
+                    "loaded_version",
+                ),
                 "description": _(
                     "Saving keeps the previous text in the history, where any version can "
                     "be restored. A corrected article is kept as it is by later imports."
@@ -466,6 +474,7 @@ class ArticleAdmin(PaperScopedAdmin, VersionedAdmin):
 class SectionAdmin(PaperScopedAdmin, VersionedAdmin):
     form = SectionAdminForm
     list_display = ("name", "paper", "slug", "page_count")
+    ordering = ("paper", "name")  # the page count's GROUP BY drops Meta.ordering
     list_filter = (("paper", ScopedRelatedFilter),)
     list_select_related = ("paper",)
     search_fields = ("name", "slug")

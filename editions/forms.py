@@ -5,9 +5,20 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AdminDateWidget
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, Page, Paper, Section, section_slug
+from .models import (
+    ARTICLE_BODY_MAX_CHARS,
+    Article,
+    Page,
+    Paper,
+    Section,
+    lock_edition,
+    section_slug,
+)
 
 #: django-simple-history stores the change reason in a 100-character column.
 CORRECTION_NOTE_MAX_LENGTH = 100
@@ -29,6 +40,17 @@ class CorrectionNoteForm(forms.ModelForm):
 
 
 class ArticleAdminForm(CorrectionNoteForm):
+    """The article as an editor corrects it.
+
+    The form carries the article's ``updated_at`` as it was when the editor
+    opened it: if an import (or another editor) changed the article meanwhile,
+    saving would silently put the old text back over the new one, and the next
+    import would then keep it as a "correction". The save is refused instead,
+    and the editor told to look at the current text.
+    """
+
+    loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Article
         fields = ("page", "position", "kicker", "title", "subtitle", "byline", "body")
@@ -40,11 +62,50 @@ class ArticleAdminForm(CorrectionNoteForm):
             "body": forms.Textarea(attrs={"rows": 20, "class": "article-body", "lang": "zh"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            body = self.fields["body"]
+            body.max_length = ARTICLE_BODY_MAX_CHARS
+            body.validators.append(MaxLengthValidator(ARTICLE_BODY_MAX_CHARS))
+            body.widget.attrs["maxlength"] = ARTICLE_BODY_MAX_CHARS
+            body.help_text = format_lazy(
+                "{} {}",
+                body.help_text,
+                _("At most %(count)s characters.") % {"count": f"{ARTICLE_BODY_MAX_CHARS:,}"},
+            )
+        if self.instance.pk and self.instance.updated_at and not self.is_bound:
+            self.initial["loaded_version"] = self.instance.updated_at.isoformat()
+
     def clean_body(self):
         # Browsers send a textarea with CRLF line ends; stored as typed, an
         # untouched body would differ from the imported one and count as corrected.
         body = self.cleaned_data.get("body", "")
         return body.replace("\r\n", "\n").replace("\r", "\n")
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = self.cleaned_data.get("loaded_version")
+        if loaded and self.instance.pk:
+            # The edition first, then the article: the lock order every writer keeps.
+            lock_edition(self.instance.page.edition_id)
+            current = (
+                Article.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
+            if current is not None and current.isoformat() != loaded:
+                raise forms.ValidationError(
+                    _(
+                        "This article was changed after you opened it (by an import or "
+                        "another editor, at %(time)s). Your changes were not saved: open "
+                        "the article again to see its current text, then make them again."
+                    ),
+                    params={"time": timezone.localtime(current).strftime("%Y-%m-%d %H:%M:%S")},
+                    code="conflict",
+                )
+        return cleaned
 
 
 class ArticleHeadlineForm(forms.ModelForm):

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -32,6 +32,12 @@ from .converters import EDITION_CODE_REGEX, PAPER_CODE_REGEX
 #: The fields an editor corrects and an import writes; compared to tell a
 #: correction from the imported text.
 ARTICLE_TEXT_FIELDS = ("kicker", "title", "subtitle", "byline", "body")
+#: The longest body an article may have, in characters: far above any printed story
+#: (a full page of text is about 10,000), and small enough that the admin's form
+#: posts it within Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB: a Chinese
+#: character takes 9 bytes once form-encoded), so whatever an import accepts an
+#: editor can save again.
+ARTICLE_BODY_MAX_CHARS = 200_000
 
 
 class UnicodeJSONEncoder(DjangoJSONEncoder):
@@ -201,6 +207,19 @@ class Section(models.Model):
         Edition.objects.filter(pages__section=self).update(updated_at=timezone.now())
 
 
+def lock_edition(edition_id: int | None) -> None:
+    """Take the edition's row lock before writing anything inside it.
+
+    Every writer — an import, an editor's save of an article or a page — locks
+    the edition first and its pages and articles after, in that one order, so
+    two of them wait for each other instead of deadlocking on PostgreSQL (an
+    import holding the edition and wanting the article an editor holds). A
+    no-op on SQLite, whose writers are serialised anyway.
+    """
+    if edition_id is not None and connection.features.has_select_for_update:
+        list(Edition.objects.select_for_update().filter(pk=edition_id).values_list("pk"))
+
+
 #: The permission that lets a staff member see unpublished editions as readers will.
 PREVIEW_PERMISSION = "editions.preview_edition"
 
@@ -282,10 +301,6 @@ class Edition(models.Model):
         paper = self.paper.name if self.paper_id else ""
         return " ".join(part for part in (paper, self.date.isoformat(), self.name) if part)
 
-    @property
-    def key(self) -> links.EditionKey:
-        return links.EditionKey.of(self)
-
     def save(self, *args, **kwargs):
         if self.pk:
             self.updated_at = timezone.now()
@@ -293,6 +308,10 @@ class Edition(models.Model):
 
     def get_absolute_url(self) -> str:
         return links.edition_url(self)
+
+    @property
+    def key(self) -> links.EditionKey:
+        return links.EditionKey.of(self)
 
     def get_headlines_url(self) -> str:
         return links.edition_url(self, "headlines")
@@ -371,8 +390,10 @@ class Page(models.Model):
         return f"{self.edition_id and self.edition} 第{self.label}版 {self.name}".strip()
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.edition.touch()
+        with transaction.atomic():
+            lock_edition(self.edition_id)
+            super().save(*args, **kwargs)
+            self.edition.touch()
 
     def get_absolute_url(self) -> str:
         return links.edition_url(self.edition, "page", number=self.number)
@@ -469,9 +490,11 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.is_corrected = self.differs_from_import()
         self.__dict__.pop("blocks", None)
-        super().save(*args, **kwargs)
-        self.sync_continuations()
-        self.page.edition.touch()
+        with transaction.atomic():
+            lock_edition(self.page.edition_id)
+            super().save(*args, **kwargs)
+            self.sync_continuations()
+            self.page.edition.touch()
 
     def get_absolute_url(self) -> str:
         return links.edition_url(
