@@ -1,22 +1,32 @@
-"""HTTP caching of the reader's pages.
+"""HTTP caching of the reader's pages, fit for a CDN in front of several nodes.
 
-Published pages carry an ETag and a Last-Modified header and are revalidated
-on every visit (``Cache-Control: private, no-cache``): a conditional GET costs
-one query and answers 304, and an editor's change, which bumps the edition's
-``updated_at``, shows at once. Staff previews of unpublished editions are
-never stored anywhere.
+Published pages are public: ``Cache-Control: public, max-age=…, s-maxage=…,
+stale-while-revalidate=…`` with an ETag and a Last-Modified header. Browsers
+revalidate on every visit (``max-age=0`` by default), which costs one query and
+answers 304; a CDN reuses its copy for ``READER_SHARED_MAX_AGE`` seconds and may
+serve it ``READER_STALE_SECONDS`` longer while it asks again. That is the
+trade-off: every node serves an editor's publish, withdrawal or correction on the
+very next request (the edition's ``updated_at`` is in every validator and cache
+key, and the database is shared), while readers behind a CDN may see the old copy
+for up to the sum of those two settings; a legal takedown that cannot wait needs
+a CDN purge as well. Staff previews of unpublished editions are never stored.
 
-The ETag covers more than the edition's timestamp, because a page also
-shows things the timestamp does not move: the neighbouring editions, the
-language it is rendered in, the visitor's CSRF cookie (the language switch
-carries a token bound to it), and the code and templates of this release.
+``Vary: Accept-Language, Cookie``: the language comes from the visitor's browser
+or their language cookie, and a session cookie may make the same address a
+staff preview. Nothing else per visitor is on a page: the language switch posts
+without a CSRF token (``newsroom/urls.py`` says why), so a published page sets
+no cookie and is the same for every reader without one.
 
-Rendered pages are also kept in Django's cache under the same fingerprint
-(minus the visitor's cookie), so a page is rendered once per change of its
-edition rather than once per reader. The one per-visitor part of a page, the
-CSRF token of the language switch, is rendered as a placeholder and filled in
-for each response. The key changes whenever the edition does, so a cached
-page is never stale; ``READER_PAGE_CACHE_SECONDS = 0`` turns the cache off.
+The ETag covers more than the edition's timestamp, because a page also shows
+things the timestamp does not move: the language it is rendered in and the
+code and templates of this release.
+
+Rendered pages are also kept in Django's cache (per process, or shared by every
+node through Redis) under the same fingerprint, so a page is rendered once per
+change of its edition rather than once per reader. The key holds the path and
+only the query parameters the view reads (a ``utm_source`` never makes a second
+copy); the key changes whenever the edition does, so a cached page is never
+stale. ``READER_PAGE_CACHE_SECONDS = 0`` turns that cache off.
 """
 
 from __future__ import annotations
@@ -29,10 +39,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 from django.utils.translation import get_language
+
+from newsroom.csp import nonce_placeholder
 
 _RELEASE_PARTS = ("editions", "templates", "static", "locale")
 _RELEASE_SUFFIXES = {".py", ".html", ".css", ".js", ".mo"}
@@ -65,24 +76,75 @@ def _digest(parts) -> str:
 
 
 def make_etag(request: HttpRequest, *parts: object) -> str:
-    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-    return f'"{_digest((release_fingerprint(), get_language(), csrf_cookie, *parts))}"'
+    return f'"{_digest((release_fingerprint(), get_language(), *parts))}"'
 
 
 # --- rendered pages ------------------------------------------------------------------
 
-#: Rendered in place of the CSRF token in cached pages; replaced per response.
-CSRF_PLACEHOLDER = "reader-csrf-token-placeholder"
+#: What a reader's page gets as its CSRF token: Django's own "none on purpose"
+#: value, for which ``{% csrf_token %}`` renders nothing. Readers' pages hold no
+#: token (their one form, the language switch, needs none), so nothing in a cached
+#: page is ever replaced per visitor and no article text can be mistaken for a token.
+CSRF_PLACEHOLDER = "NOTPROVIDED"
+
+
+def page_path(request: HttpRequest) -> dict[str, str]:
+    """Template context: ``page_path``, this page's address as far as the page depends on it.
+
+    What a cached page may show of its own address (the language switch's
+    ``next``): the path and the view's own parameters, never a visitor's
+    ``utm_source``, which the next reader of the cached copy would inherit.
+    A page that is not cached (search results) keeps its whole address.
+    """
+    if not getattr(request, "reader_page_cached", False):
+        return {"page_path": request.get_full_path()}
+    query = page_query(request)
+    return {"page_path": f"{request.path}?{query}" if query else request.path}
 
 
 def page_cache_seconds() -> int:
     return getattr(settings, "READER_PAGE_CACHE_SECONDS", 3600)
 
 
+def query_params(request: HttpRequest) -> tuple[str, ...]:
+    """The query parameters the view answering ``request`` reads.
+
+    A view may say so (``cache_query_params = ("section",)``); a django-filter
+    view reads its filter set's parameters; any other reads none.
+    """
+    match = request.resolver_match
+    view_class = getattr(match.func, "view_class", None) if match else None
+    declared = getattr(view_class, "cache_query_params", None)
+    if declared is None:
+        filterset = getattr(view_class, "filterset_class", None)
+        declared = tuple(filterset.base_filters) if filterset is not None else ()
+    return tuple(declared)
+
+
+def page_query(request: HttpRequest) -> str:
+    """The part of the query string a page depends on, in a canonical order."""
+    pairs = [
+        (name, value)
+        for name in sorted(query_params(request))
+        for value in request.GET.getlist(name)
+    ]
+    return urlencode(pairs)
+
+
 def page_key(request: HttpRequest, *parts: object) -> str:
-    """The cache key of a rendered page: everything it depends on but the visitor."""
-    where = (request.scheme, request.get_host(), request.get_full_path())
-    return "reader-page:" + _digest((release_fingerprint(), get_language(), *where, *parts))
+    """The cache key of a rendered page: everything it depends on but the visitor.
+
+    Of the query string only the view's own parameters count, plus whether there
+    is anything else (the headline index marks a filtered address noindex), so
+    any number of tracking variants of an address share at most two entries.
+    """
+    wanted = query_params(request)
+    others = any(name not in wanted for name in request.GET)
+    request.reader_page_cached = True  # see page_path()
+    where = (request.scheme, request.get_host(), request.path, page_query(request), others)
+    return "reader-page:" + _digest(
+        (release_fingerprint(), nonce_placeholder(), get_language(), *where, *parts)
+    )
 
 
 def cached_page(key: str) -> str | None:
@@ -95,8 +157,11 @@ def keep_page(key: str, html: str) -> None:
 
 
 def with_csrf_token(html: str, request: HttpRequest) -> str:
-    """The page with this visitor's token (which also sets their CSRF cookie)."""
-    return html.replace(CSRF_PLACEHOLDER, get_token(request))
+    """The page as cached: readers' pages carry no per-visitor token any more.
+
+    Kept for the views that still call it; it replaces nothing.
+    """
+    return html
 
 
 def not_modified(
@@ -116,7 +181,13 @@ def set_validators(
     response.headers["ETag"] = etag
     if last_modified is not None:
         response.headers["Last-Modified"] = http_date(last_modified.timestamp())
-    patch_cache_control(response, private=True, no_cache=True)
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.READER_MAX_AGE,
+        s_maxage=settings.READER_SHARED_MAX_AGE,
+        stale_while_revalidate=settings.READER_STALE_SECONDS,
+    )
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
 
 
