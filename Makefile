@@ -36,7 +36,7 @@ demo: install
 	$(PY) manage.py create_demo_users
 
 serve: install
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@scripts/serve $(PY) $(HOST) $(PORT)
 
 ## make test: install test dependencies and run the whole suite
 test: install-test

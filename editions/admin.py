@@ -24,6 +24,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import jobs
 from .adminkit.history import VersionedAdmin, field_changes
 from .adminkit.papers import PaperScopedAdmin, ScopedRelatedFilter, limit_to_papers
 from .adminkit.upload import RawPageUploadMixin
@@ -507,6 +508,7 @@ class ImportRunAdmin(RawPageUploadMixin, PaperScopedAdmin):
     list_display = (
         "started_at",
         "source",
+        "status",
         "paper",
         "user",
         "dry_run",
@@ -517,11 +519,12 @@ class ImportRunAdmin(RawPageUploadMixin, PaperScopedAdmin):
         "skipped",
         "failed",
     )
-    list_filter = ("source", ("paper", ScopedRelatedFilter), "dry_run")
+    list_filter = ("status", "source", ("paper", ScopedRelatedFilter), "dry_run")
     list_select_related = ("user", "paper")
     date_hierarchy = "started_at"
     fields = (
-        ("source", "paper", "user"),
+        ("source", "status", "paper", "user"),
+        "note",
         ("started_at", "finished_at"),
         "paths",
         "options",
@@ -543,6 +546,7 @@ class ImportRunAdmin(RawPageUploadMixin, PaperScopedAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
+        jobs.settle_stale_runs()  # a run whose process died shows as failed, not running
         extra_context = {"can_upload": self.has_upload_permission(request), **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.validators import MaxLengthValidator
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +21,13 @@ from .models import (
     Section,
     lock_edition,
     section_slug,
+)
+from .sources import (
+    MAX_ARCHIVE_BYTES,
+    MAX_MEDIA_BYTES,
+    MAX_MEMBER_BYTES,
+    is_media_name,
+    printable,
 )
 
 #: django-simple-history stores the change reason in a 100-character column.
@@ -174,6 +184,29 @@ class MultipleFileField(forms.FileField):
         return list(data) if isinstance(data, list | tuple) else [data]
 
 
+#: The whole of one upload at most: a year of a daily's page images zipped is well below.
+MAX_UPLOAD_BYTES = 2 * 2**30
+
+
+def upload_limit(name: str) -> int:
+    """The largest file of this kind an upload (or ``import_pages``) takes."""
+    if PurePosixPath(name).suffix.lower() == ".zip":
+        return MAX_ARCHIVE_BYTES
+    return MAX_MEDIA_BYTES if is_media_name(name) else MAX_MEMBER_BYTES
+
+
+def upload_problem(upload) -> str:
+    """Why an uploaded file is refused before anything is stored, or ''."""
+    limit = upload_limit(upload.name)
+    if upload.size is not None and upload.size > limit:
+        return _("%(name)s is %(size)s; a file of its kind may be at most %(limit)s.") % {
+            "name": printable(upload.name),
+            "size": filesizeformat(upload.size),
+            "limit": filesizeformat(limit),
+        }
+    return ""
+
+
 class RawPagesUploadForm(forms.Form):
     paper = forms.ModelChoiceField(
         label=_("Paper"),
@@ -229,16 +262,34 @@ class RawPagesUploadForm(forms.Form):
         # The papers the editor works on: choosing another is not possible.
         self.fields["paper"].queryset = papers if papers is not None else Paper.objects.all()
         self.fields["files"].help_text = _(
-            "One or many .txt, .htm or .html files as saved from the e-paper, or .zip "
-            "archives of them. At most %(count)d files at a time: zip a larger day."
-        ) % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+            "One or many .txt, .htm or .html files as saved from the e-paper, page images "
+            "and PDFs, or .zip archives of them. At most %(count)d files at a time: zip a "
+            "larger day. Limits: %(page)s a page file, %(media)s an image or PDF, %(zip)s a "
+            "zip, %(total)s in all."
+        ) % {
+            "count": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+            "page": filesizeformat(MAX_MEMBER_BYTES),
+            "media": filesizeformat(MAX_MEDIA_BYTES),
+            "zip": filesizeformat(MAX_ARCHIVE_BYTES),
+            "total": filesizeformat(MAX_UPLOAD_BYTES),
+        }
 
     def clean(self):
         cleaned = super().clean()
-        if not self.uploads():
+        uploads = self.uploads()
+        if not uploads:
             raise forms.ValidationError(
                 _("Choose at least one raw page file or a .zip archive."), code="empty"
             )
+        errors = [problem for upload in uploads if (problem := upload_problem(upload))]
+        total = sum(upload.size or 0 for upload in uploads)
+        if total > MAX_UPLOAD_BYTES:
+            errors.append(
+                _("The upload is %(size)s in all; at most %(limit)s can be uploaded at once.")
+                % {"size": filesizeformat(total), "limit": filesizeformat(MAX_UPLOAD_BYTES)}
+            )
+        if errors:
+            raise forms.ValidationError(errors, code="too-large")
         return cleaned
 
     def uploads(self) -> list:

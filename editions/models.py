@@ -11,6 +11,7 @@ them, which also keeps readers' bookmarks stable.
 
 from __future__ import annotations
 
+import datetime
 from functools import cached_property
 
 from django.conf import settings
@@ -538,14 +539,41 @@ class Article(models.Model):
         self.continued_on.set(pages)
 
 
+class ImportRunQuerySet(models.QuerySet):
+    def unfinished(self):
+        return self.filter(status__in=(ImportRun.State.QUEUED, ImportRun.State.RUNNING))
+
+    def stale(self, seconds: int):
+        """Runs said to be running whose worker has not been heard of for ``seconds``:
+        the process was killed (kill -9, an out-of-memory kill, a restart)."""
+        cutoff = timezone.now() - datetime.timedelta(seconds=seconds)
+        return self.filter(status=ImportRun.State.RUNNING).filter(
+            Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+        )
+
+
 class ImportRun(models.Model):
-    """A record of one import, from the command line or the admin."""
+    """A record of one import, from the command line or the admin, and its progress."""
 
     class Source(models.TextChoices):
         COMMAND = "command", _("import_pages command")
         ADMIN = "admin", _("admin upload")
 
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        FINISHED = "finished", _("finished")
+        CANCELLED = "cancelled", _("cancelled")
+        FAILED = "failed", _("failed")
+
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=State.choices,
+        default=State.RUNNING,
+        help_text=_("Uploads wait in a queue for a worker; the command runs at once."),
+    )
     paper = models.ForeignKey(
         Paper,
         on_delete=models.SET_NULL,
@@ -576,11 +604,40 @@ class ImportRun(models.Model):
     failures = models.JSONField(
         _("failures"), default=list, blank=True, help_text=_("One “path: reason” per failed file.")
     )
+    results = models.JSONField(
+        _("results"),
+        default=list,
+        blank=True,
+        help_text=_("Each file's [name, status, detail], for the upload's report."),
+    )
+    files_total = models.PositiveIntegerField(_("files in all"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"),
+        null=True,
+        blank=True,
+        help_text=_("Updated while the import runs; a run silent for long was stopped."),
+    )
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import run")
         verbose_name_plural = _("import runs")
         ordering = ["-started_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="importrun_status")]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        # An import that wrote its counts is over, whoever ran it.
+        if self.finished_at and self.status in (self.State.QUEUED, self.State.RUNNING):
+            self.status = self.State.FINISHED
+        super().save(*args, **kwargs)
+
+    @property
+    def is_over(self) -> bool:
+        return self.status not in (self.State.QUEUED, self.State.RUNNING)

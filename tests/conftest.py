@@ -51,6 +51,16 @@ def _media_in_tmp(request, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_inline(request):
+    """Background jobs run inline, at enqueue time (the real worker has its own tests)."""
+    try:
+        settings = request.getfixturevalue("settings")
+    except pytest.FixtureLookupError:
+        return
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def seed_page() -> Path:
     if not SEED_PAGE.exists():
