@@ -11,15 +11,16 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_bool(name: str, default: bool) -> bool:
+def env_bool(name: str, default: bool, environ=os.environ) -> bool:
     """Read a yes/no variable; anything but a clear yes or no is an error, not a guess."""
-    value = os.environ.get(name)
+    value = environ.get(name)
     if value is None or value == "":
         return default
     lowered = value.strip().lower()
@@ -65,12 +66,17 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "editions",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Right after CSPMiddleware: it puts each response's nonce into cached pages.
+    "newsroom.csp.NonceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "editions.context_processors.newspaper",
+                "newsroom.csp.nonce",
+                "editions.caching.page_path",
             ],
         },
     },
@@ -187,12 +195,47 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the hashed files (nginx may serve them from there).
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+
+def media_storage(environ) -> dict:
+    """Where media (page images, PDFs) live: an S3-compatible bucket, or MEDIA_ROOT.
+
+    A bucket when ``DJANGO_MEDIA_BUCKET`` names one, so every web node and worker
+    sees the same files; the endpoint is for stores other than AWS (MinIO, Ceph,
+    a cloud's S3 API), the custom domain for a CDN in front of the bucket.
+    """
+    bucket = environ.get("DJANGO_MEDIA_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("DJANGO_MEDIA_ENDPOINT_URL") or None,
+            "region_name": environ.get("DJANGO_MEDIA_REGION") or None,
+            "access_key": environ.get("DJANGO_MEDIA_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("DJANGO_MEDIA_SECRET_ACCESS_KEY") or None,
+            "custom_domain": environ.get("DJANGO_MEDIA_CUSTOM_DOMAIN") or None,
+            "location": environ.get("DJANGO_MEDIA_PREFIX", ""),
+            # Published pages are public; signed, expiring URLs would defeat a CDN.
+            "querystring_auth": env_bool("DJANGO_MEDIA_SIGNED_URLS", False, environ),
+            # A second file of the same name gets a new name rather than replacing one.
+            "file_overwrite": False,
+            "default_acl": None,  # the bucket's policy decides, not each object
+        },
+    }
+
+
+MEDIA_CUSTOM_DOMAIN = os.environ.get("DJANGO_MEDIA_CUSTOM_DOMAIN", "")
+if os.environ.get("DJANGO_MEDIA_BUCKET") and MEDIA_CUSTOM_DOMAIN:
+    MEDIA_URL = f"https://{MEDIA_CUSTOM_DOMAIN}/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -201,6 +244,7 @@ STORAGES = {
         )
     },
 }
+
 
 # Background jobs (imports uploaded in the admin): django-tasks. The database
 # backend keeps the queue in the project's own database, so no extra server is
@@ -221,9 +265,96 @@ LOGIN_URL = "admin:login"
 # One day's raw pages can exceed Django's default of 100 files in one upload.
 DATA_UPLOAD_MAX_NUMBER_FILES = 1000
 
-# Readers' rendered pages are cached per process, keyed by the edition's last
-# change, so an editor's correction shows at once; 0 turns the cache off.
+# Readers' rendered pages are kept in the cache (per process, or shared through
+# Redis), keyed by the edition's last change, so an editor's correction shows at
+# once; 0 turns the cache off.
 READER_PAGE_CACHE_SECONDS = int(os.environ.get("READER_PAGE_CACHE_SECONDS", "3600"))
+# How long browsers and shared caches (a CDN) may reuse a published page without
+# asking (see editions/caching.py): browsers revalidate every time (a 304 costs
+# one query), a CDN for READER_SHARED_MAX_AGE seconds, and may serve a stale copy
+# for READER_STALE_SECONDS more while it revalidates. A correction or withdrawal
+# reaches a CDN's readers within their sum; every node serves it at once.
+READER_MAX_AGE = int(os.environ.get("READER_MAX_AGE", "0"))
+READER_SHARED_MAX_AGE = int(os.environ.get("READER_SHARED_MAX_AGE", "30"))
+READER_STALE_SECONDS = int(os.environ.get("READER_STALE_SECONDS", "30"))
+
+# One cache per process unless REDIS_URL names a shared one: then the rendered
+# pages, sessions and whatever else uses the cache are the same on every node.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+    # Each test worker on a database of its own (the one named, plus the worker's
+    # number), as pytest-django does for SQL: one worker's cache.clear() between
+    # tests must not empty the cache under another's feet.
+    _base, _, _number = REDIS_URL.rpartition("/")
+    _offset = int(os.environ["PYTEST_XDIST_WORKER"][2:])
+    REDIS_URL = (
+        f"{_base}/{int(_number) + _offset}"
+        if _number.isdigit()
+        else f"{REDIS_URL.rstrip('/')}/{_offset}"
+    )
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several installations (or test runs) may share one Redis.
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "newsroom"),
+            "TIMEOUT": 3600,
+            # A Redis that is down slows a page by this much, never hangs it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    # Sessions read from the shared cache, written through to the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # No session cache: a per-process copy would outlive a logout made in another worker.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The login throttle (django-axes) keeps its attempts and lockouts in the
+# database (its default handler), so they hold across every node and restart.
+
+# Content-Security-Policy (django-csp): nothing but this site's own scripts,
+# styles, images and fonts; the two inline blocks of base.html carry a nonce
+# (newsroom/csp.py explains how it survives the page cache). JSON-LD is a data
+# block, never executed, and needs no permission.
+_CSP_MEDIA = [f"https://{MEDIA_CUSTOM_DOMAIN}"] if MEDIA_CUSTOM_DOMAIN else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *_CSP_MEDIA],
+        "media-src": [SELF, *_CSP_MEDIA],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if os.environ.get("DJANGO_CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [os.environ["DJANGO_CSP_REPORT_URI"]]
+# Powerful browser features a newspaper never needs, off for the site and any frame.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}
 
 # The first paper (title) of this installation, made by a data migration; more
 # are added with `manage.py create_paper` or in the admin. The demo papers are invented.
@@ -232,15 +363,31 @@ NEWSPAPER_CODE = os.environ.get("NEWSPAPER_CODE", "ljrb")
 # The name of the whole site when it publishes several papers (a newspaper group).
 NEWSPAPER_GROUP_NAME = os.environ.get("NEWSPAPER_GROUP_NAME", "临江报业")
 
+# Logs go to standard error (journald under systemd); in production as one JSON
+# object per line, for a log collector to read without guessing.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r}: use text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "newsroom.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
-if not DEBUG:
+# Trust X-Forwarded-Proto only behind a proxy that sets it (deploy/nginx.conf
+# does); without one, any client could claim to have come over HTTPS.
+if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# A load balancer probes each node directly, over plain HTTP (when SSL redirects are on).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
