@@ -59,6 +59,7 @@ def section_slug(name: str) -> str:
     slug = slugify("-".join(lazy_pinyin(name)))
     return slug[:50] or "section"
 
+
 #: Codes a paper cannot take: the first part of the site's other URLs.
 RESERVED_PAPER_CODES = frozenset(
     {"admin", "api", "archive", "feeds", "healthz", "i18n", "media", "search", "sitemap", "static"}
@@ -335,6 +336,25 @@ class Edition(models.Model):
         Edition.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
 
 
+def page_file_path(page: Page, filename: str) -> str:
+    """Where a page's image or PDF is stored: under its paper's code and its edition's date.
+
+    The importer names the file by page label and content hash (``01-3fa2….jpg``), so a
+    changed file gets a new name (no stale copy in a browser or CDN cache) and the same
+    file keeps its name.
+    """
+    edition = page.edition
+    folder = edition.date.isoformat() + (f"-{edition.code}" if edition.code else "")
+    return f"pages/{edition.paper.code}/{folder}/{filename}"
+
+
+def photo_file_path(photo: Photo, filename: str) -> str:
+    """Where an article's photo is stored: beside its page's files."""
+    edition = photo.article.page.edition
+    folder = edition.date.isoformat() + (f"-{edition.code}" if edition.code else "")
+    return f"photos/{edition.paper.code}/{folder}/{filename}"
+
+
 class PageQuerySet(models.QuerySet):
     def with_article_total(self):
         """Pages with their edition and section at hand and ``article_total`` counted."""
@@ -372,6 +392,24 @@ class Page(models.Model):
         blank=True,
         help_text=_("From the page's credit line (本版责编), when printed."),
     )
+    image = models.FileField(
+        _("page image"),
+        upload_to=page_file_path,
+        max_length=255,
+        blank=True,
+        help_text=_("The page as printed (the large image of an e-paper's page view)."),
+    )
+    image_width = models.PositiveIntegerField(_("image width"), null=True, blank=True)
+    image_height = models.PositiveIntegerField(_("image height"), null=True, blank=True)
+    image_sha256 = models.CharField(
+        _("image SHA-256"),
+        max_length=64,
+        blank=True,
+        help_text=_("The stored image's content hash: the same file is never stored twice."),
+    )
+    pdf = models.FileField(_("page PDF"), upload_to=page_file_path, max_length=255, blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    pdf_page_count = models.PositiveSmallIntegerField(_("PDF pages"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = PageQuerySet.as_manager()
@@ -429,6 +467,15 @@ class Article(models.Model):
         help_text=_("引题: the short line above the title."),
     )
     title = models.CharField(_("title"), max_length=300)
+    source_key = models.CharField(
+        _("source key"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The article's file name without its suffix (content_548643): headline lists, "
+            "page regions and files of the same edition link each other by it."
+        ),
+    )
     subtitle = models.CharField(
         _("subtitle"),
         max_length=300,
@@ -484,6 +531,7 @@ class Article(models.Model):
             models.CheckConstraint(condition=Q(position__gte=1), name="article_position_positive"),
             models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),
         ]
+        indexes = [models.Index(fields=["page", "source_key"], name="article_source_key")]
 
     def __str__(self) -> str:
         return self.title
@@ -537,6 +585,102 @@ class Article(models.Model):
         numbers = self.page_numbers[1:]
         pages = Page.objects.filter(edition_id=self.page.edition_id, number__in=numbers)
         self.continued_on.set(pages)
+
+
+class Region(models.Model):
+    """One clickable area (热区) of a page image: where an article is printed on the page.
+
+    ``points`` are the coordinates as the page view's image map wrote them (x, y pairs;
+    for a rect, two corners), in a space of ``width`` × ``height`` pixels (the size the
+    e-paper showed the image at, else the image's own size): so the region stays right
+    whatever size a reader's screen shows the page at (:attr:`fractions`).
+    """
+
+    class Shape(models.TextChoices):
+        RECT = "rect", _("rectangle")
+        POLYGON = "polygon", _("polygon")
+        CIRCLE = "circle", _("circle")
+
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="regions", verbose_name=_("page")
+    )
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="regions",
+        verbose_name=_("article"),
+    )
+    article_key = models.CharField(
+        _("article key"),
+        max_length=200,
+        blank=True,
+        help_text=_("The article file the region links to; it finds the article once imported."),
+    )
+    shape = models.CharField(_("shape"), max_length=10, choices=Shape.choices)
+    points = models.JSONField(_("points"), default=list)
+    width = models.PositiveIntegerField(
+        _("coordinate width"), null=True, blank=True, help_text=_("Empty: the image's width.")
+    )
+    height = models.PositiveIntegerField(
+        _("coordinate height"), null=True, blank=True, help_text=_("Empty: the image's height.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+
+    class Meta:
+        verbose_name = _("page region")
+        verbose_name_plural = _("page regions")
+        ordering = ["page", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "order"], name="region_unique_order_per_page"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_id and self.page} {self.get_shape_display()} {self.order}"
+
+    @property
+    def fractions(self) -> list[float] | None:
+        """The points as fractions (0..1) of the page's width and height; None if unknown."""
+        width = self.width or self.page.image_width
+        height = self.height or self.page.image_height
+        if not width or not height:
+            return None
+        if self.shape == self.Shape.CIRCLE and len(self.points) == 3:
+            x, y, r = self.points
+            return [x / width, y / height, r / width]
+        return [
+            min(1.0, max(0.0, value / (height if index % 2 else width)))
+            for index, value in enumerate(self.points)
+        ]
+
+
+class Photo(models.Model):
+    """A picture printed with an article, with its caption, in the article's order."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="photos", verbose_name=_("article")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    caption = models.TextField(_("caption"), blank=True)
+    src = models.CharField(
+        _("source"), max_length=500, blank=True, help_text=_("The image's link as imported.")
+    )
+    image = models.FileField(
+        _("image"), upload_to=photo_file_path, max_length=255, null=True, blank=True
+    )
+    image_sha256 = models.CharField(_("image SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["article", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "order"], name="photo_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.caption[:40] or self.src.rsplit("/", 1)[-1] or f"photo {self.order}"
 
 
 class ImportRunQuerySet(models.QuerySet):
@@ -641,3 +785,4 @@ class ImportRun(models.Model):
     @property
     def is_over(self) -> bool:
         return self.status not in (self.State.QUEUED, self.State.RUNNING)
+from .api.models import ApiKey  # noqa: E402, F401  (the API's keys: models live in the app's module)

@@ -6,6 +6,12 @@ a time, so a year of archives never sits in memory at once. A file that cannot
 be read becomes a RawFile carrying the reason, and is reported like a parse
 failure instead of stopping the run.
 
+Page images and PDFs (``MEDIA_SUFFIXES``) are never read into memory: their RawFile
+has no ``data`` but an ``opener`` that gives a binary stream of them (the file on
+disk, or a zip member unpacked to a temporary file), valid while the file is the
+current one of the stream. Within each folder and each zip they come after the
+raw pages, so an importer has seen the page views that link them first.
+
 Nothing a file or an archive says about its own size is trusted: every read is
 counted as it happens and stops as soon as a limit is passed. A zip header can
 claim 100 bytes for a member that unpacks to gigabytes, and zipfile itself
@@ -25,13 +31,17 @@ import tempfile
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
 #: Files a folder is searched for; a file named explicitly is read whatever its name.
 RAW_SUFFIXES = frozenset({".txt", ".htm", ".html"})
+#: Page images and PDFs a folder or an archive is searched for too.
+MEDIA_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".pdf"})
+#: A printed page's PDF or scan is a few MiB; far larger is refused unread.
+MAX_MEDIA_BYTES = 200 * 2**20
 #: A raw page is a few KiB; a member far larger than this is refused rather than
 #: unpacked (a zip bomb must not take the server's memory with it).
 MAX_MEMBER_BYTES = 20 * 2**20
@@ -53,6 +63,13 @@ class RawFile:
     name: str
     data: bytes | None
     error: str = ""  # why it could not be read; data is None then
+    #: A page image or PDF: opens a binary stream of its bytes (call it once, while
+    #: this is the current file of the stream); data is None then.
+    opener: Callable[[], IO[bytes]] | None = None
+
+    @property
+    def is_media(self) -> bool:
+        return is_media_name(self.name)
 
 
 class _Refused(Exception):
@@ -81,12 +98,16 @@ def _archive_over() -> str:
     return f"not extracted: the archive unpacks to more than {MAX_ARCHIVE_BYTES} bytes in all"
 
 
-def _too_large(limit: int) -> str:
-    return f"too large for a raw page (over {limit} bytes)"
+def _too_large(limit: int, what: str = "raw page") -> str:
+    return f"too large for a {what} (over {limit} bytes)"
 
 
 def is_raw_name(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() in RAW_SUFFIXES
+
+
+def is_media_name(name: str) -> bool:
+    return PurePosixPath(name).suffix.lower() in MEDIA_SUFFIXES
 
 
 def printable(text: str) -> str:
@@ -152,13 +173,34 @@ def _read(path: Path, name: str) -> RawFile:
         return RawFile(name, None, exc.strerror or str(exc))
 
 
+def _media(path: Path, name: str) -> RawFile:
+    """A page image or PDF on disk, to be streamed from its file (checked like _read)."""
+    name = printable(name)
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return RawFile(name, None, exc.strerror or str(exc))
+    if not stat.S_ISREG(info.st_mode):
+        return RawFile(name, None, "not a regular file")
+    if info.st_size > MAX_MEDIA_BYTES:
+        return RawFile(name, None, _too_large(MAX_MEDIA_BYTES, "page image or PDF"))
+    return RawFile(name, None, opener=lambda: path.open("rb"))
+
+
 def _walk(folder: Path) -> Iterator[Path]:
-    """Raw files below a folder in a stable, sorted order (dated folders come in date order)."""
+    """Raw files below a folder in a stable, sorted order (dated folders come in date order),
+    then its page images and PDFs in the same order."""
+    media: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for filename in sorted(files):
-            if is_raw_name(filename) and not filename.startswith("."):
+            if filename.startswith("."):
+                continue
+            if is_raw_name(filename):
                 yield Path(root) / filename
+            elif is_media_name(filename):
+                media.append(Path(root) / filename)
+    yield from media
 
 
 def _is_zip_name(name: str) -> bool:
@@ -329,20 +371,30 @@ def iter_zip(
     with archive:
         members = sorted(
             ((_member_name(info), info) for info in archive.infolist() if not info.is_dir()),
-            key=lambda pair: pair[0],
+            # Raw pages (and zips) first, then the images and PDFs they link.
+            key=lambda pair: (is_media_name(pair[0]), pair[0]),
         )
         for member, info in members:
             is_zip = _is_zip_name(member)
-            if not (is_raw_name(member) or is_zip) or PurePosixPath(member).name.startswith("."):
+            is_media = is_media_name(member)
+            if not (is_raw_name(member) or is_zip or is_media) or PurePosixPath(
+                member
+            ).name.startswith("."):
                 continue
             full_name = f"{name}/{member}"
-            if not is_zip and info.file_size > MAX_MEMBER_BYTES:
+            if is_media and info.file_size > MAX_MEDIA_BYTES:
+                yield RawFile(full_name, None, _too_large(MAX_MEDIA_BYTES, "page image or PDF"))
+                continue
+            if not (is_zip or is_media) and info.file_size > MAX_MEMBER_BYTES:
                 yield RawFile(full_name, None, _too_large(MAX_MEMBER_BYTES))
                 continue
             if info.file_size > budget.left:
                 budget.left = -1  # it would pass the budget once unpacked: the rest is refused
             if budget.spent:
                 yield RawFile(full_name, None, _archive_over())
+                continue
+            if is_media:
+                yield from _zip_media(archive, info, full_name, budget)
                 continue
             if not is_zip:
                 sink = _Bytes()
@@ -362,19 +414,60 @@ def iter_zip(
                 yield from iter_zip(spool, full_name, depth + 1, budget)
 
 
+def _zip_media(archive, info, full_name: str, budget: _Budget) -> Iterator[RawFile]:
+    """A page image or PDF of a zip: unpacked (bounded) to a temporary file, then offered."""
+    with tempfile.SpooledTemporaryFile(max_size=CHUNK_BYTES * 4) as spool:
+        failure = _extract_or_reason(archive, info, MAX_MEDIA_BYTES, budget, spool)
+        if failure:
+            yield RawFile(full_name, None, failure)
+            return
+        spool.seek(0)
+        yield RawFile(full_name, None, opener=lambda: _Unclosed(spool))
+
+
+class _Unclosed(io.BufferedIOBase):
+    """A view of a spooled file that its reader may close without closing the spool."""
+
+    def __init__(self, raw) -> None:
+        super().__init__()
+        self._raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._raw.read(-1 if size is None else size)
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._raw.read(size)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+
 def iter_path_sources(paths: Iterable[str | os.PathLike]) -> Iterator[RawFile]:
     """Files, folders (searched for .txt/.htm/.html) and .zip archives given on the command line."""
     for given in paths:
         path = Path(given)
         if path.is_dir():
             for file in _walk(path):
-                yield _read(file, str(file))
+                yield (
+                    _media(file, str(file)) if is_media_name(file.name) else _read(file, str(file))
+                )
         elif _is_zip_name(path.name) and path.is_file():
             try:
                 with path.open("rb") as handle:
                     yield from iter_zip(handle, str(path))
             except OSError as exc:
                 yield RawFile(printable(str(path)), None, exc.strerror or str(exc))
+        elif path.exists() and is_media_name(path.name):
+            yield _media(path, str(path))
         elif path.exists():
             yield _read(path, str(path))
         else:
@@ -392,6 +485,12 @@ def iter_uploaded_sources(uploads: Iterable) -> Iterator[RawFile]:
         upload.seek(0)
         if _is_zip_name(name):
             yield from iter_zip(upload, name)
+            continue
+        if is_media_name(name):
+            if upload.size is not None and upload.size > MAX_MEDIA_BYTES:
+                yield RawFile(name, None, _too_large(MAX_MEDIA_BYTES, "page image or PDF"))
+            else:
+                yield RawFile(name, None, opener=lambda upload=upload: _Unclosed(upload))
             continue
         try:
             yield RawFile(name, _read_bounded(upload.read, MAX_MEMBER_BYTES))

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from editions.models import Article, Edition, ImportRun, Page, Section
 from editions.importing import pages_import
+from editions.models import Article, Edition, ImportRun, Page, Section
 from editions.sources import RawFile
 from tests.rawpages import HEADLINES, raw_page, write
 

@@ -4,31 +4,24 @@ The edition row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite seria
 writers itself), so two imports of the same edition run one after the other instead
 of racing, and the named unique constraints make a duplicate impossible. If a batch
 fails in the database it is retried file by file, so only the culprit is lost.
+
+A batch writes the edition, its pages and sections (from every file's page list,
+page views included), the articles (:mod:`.articles`), the page views' regions and
+the articles' photos.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from .. import body as body_format
-from ..models import ARTICLE_TEXT_FIELDS, Article, Edition, Page, Paper, Section, section_slug
-from ..parsing import PageRef, match_key
-from .matching import (
-    PageArticles,
-    apply,
-    is_placeholder,
-    key_of,
-    merge_corrections,
-    placeholder,
-    snapshot,
-    the_one,
-)
+from ..models import Article, Edition, Page, Paper, Photo, Region, Section, section_slug
+from ..parsing import PAGE_VIEW, PageRef, label_key
+from ..parsing.labels import label_value
+from .articles import ArticleWriter
 from .prepare import EDITOR_MAX, Item, one_line
 from .report import FileResult, Status
 
@@ -56,6 +49,8 @@ class BatchWriter:
         self.user = user
         self.edition_code = edition_code
         self.edition_name = edition_name
+        #: (resolved photo src, Photo pk) of the photos the last batches wrote.
+        self.photo_links: list[tuple[str, int]] = []
 
     def write(self, items: list[Item]) -> list[FileResult]:
         try:
@@ -73,13 +68,16 @@ class BatchWriter:
 
     def _write_atomic(self, items: list[Item]) -> list[FileResult]:
         results: list[FileResult] = []
+        batch = EditionBatch(items, self)
         try:
             with transaction.atomic():
-                results = EditionBatch(items, self).run()
+                results = batch.run()
                 if self.dry_run:
                     raise _Rollback
         except _Rollback:
             pass
+        else:
+            self.photo_links.extend(batch.photo_links)
         return results
 
 
@@ -91,23 +89,47 @@ class EditionBatch:
         self.writer = writer
         self.now = timezone.now()
         self.changed = False
+        self.photo_links: list[tuple[str, int]] = []
+        self.new_pages: set[int] = set()
 
     def run(self) -> list[FileResult]:
         first = self.items[0]
-        edition = self._edition(first.paper, first.date)
+        edition = self.edition(first.paper, first.date, self.writer, self)
         pages = self._pages(edition)
-        return self._articles(edition, pages)
+        articles = ArticleWriter(self, edition, pages)
+        results = articles.run()
+        self._regions(edition, pages, articles)
+        self._photos(articles)
+        if articles.changed:
+            self.changed = True
+        if self.changed:
+            edition.touch()
+        return [
+            self._page_view(item, result) for item, result in zip(self.items, results, strict=True)
+        ]
+
+    def _page_view(self, item: Item, result: FileResult) -> FileResult:
+        """A page view made its page (created), changed the edition (updated), or neither."""
+        if item.parsed.kind != PAGE_VIEW:
+            return result
+        if item.parsed.page_number in self.new_pages:
+            status = Status.CREATED
+        else:
+            status = Status.UPDATED if self.changed else Status.UNCHANGED
+        return FileResult(result.name, status, result.detail, result.kind)
 
     # Edition --------------------------------------------------------------
 
-    def _edition(self, paper: Paper, date: datetime.date) -> Edition:
+    @staticmethod
+    def edition(paper: Paper, date: datetime.date, writer: BatchWriter, batch=None) -> Edition:
         edition, created = Edition.objects.get_or_create(
             paper=paper,
             date=date,
-            code=self.writer.edition_code,
-            defaults={"is_published": self.writer.publish, "name": self.writer.edition_name},
+            code=writer.edition_code,
+            defaults={"is_published": writer.publish, "name": writer.edition_name},
         )
-        self.changed |= created
+        if batch is not None:
+            batch.changed |= created
         # Serialise concurrent imports of this edition (a no-op on SQLite,
         # whose IMMEDIATE transactions already serialise writers).
         locked = Edition.objects.select_for_update().get(pk=edition.pk)
@@ -116,22 +138,41 @@ class EditionBatch:
 
     # Pages and sections ---------------------------------------------------
 
-    def _pages(self, edition: Edition) -> dict[int, Page]:
+    def _refs(self) -> tuple[dict[int, PageRef], dict[int, str]]:
         refs: dict[int, PageRef] = {}
         editors: dict[int, str] = {}
+
+        def offer(ref: PageRef) -> None:
+            known = refs.get(ref.number)
+            if known is None or (ref.name and not known.name):
+                refs[ref.number] = ref
+
         for item in self.items:
             parsed = item.parsed
             for ref in parsed.pages:
-                refs.setdefault(ref.number, ref)
+                offer(ref)
             if parsed.page_number not in refs:
                 refs[parsed.page_number] = PageRef(parsed.page_number, parsed.page_label, "", "")
-            for number in parsed.page_numbers:
+            numbers = [*parsed.page_numbers, *item.jumps_out]
+            if item.continued_from:
+                numbers.append(item.continued_from)
+            for number in numbers:
                 refs.setdefault(number, PageRef(number, f"{number:02d}", "", ""))
+        by_label = {label_key(ref.label): number for number, ref in refs.items()}
+        for item in self.items:
+            parsed = item.parsed
             # A "credit" longer than the field is a sentence that happens to start
             # like one; it names nobody, and it must not fail the article.
             if parsed.editor and len(parsed.editor) <= EDITOR_MAX:
                 editors[parsed.page_number] = parsed.editor
+            for label, name in parsed.editors:  # 一版责编：… 二版责编：…
+                number = by_label.get(label_key(label)) or label_value(label)
+                if number in refs and name and len(name) <= EDITOR_MAX:
+                    editors.setdefault(number, name)
+        return refs, editors
 
+    def _pages(self, edition: Edition) -> dict[int, Page]:
+        refs, editors = self._refs()
         sections = self._sections(
             edition.paper, {ref.section or ref.name for ref in refs.values() if ref.name}
         )
@@ -164,11 +205,14 @@ class EditionBatch:
             if dirty:
                 changed_pages.append(page)
         if new_pages:
-            self._bulk_create(Page, new_pages)
+            self.new_pages = {page.number for page in new_pages}
+            self.bulk_create(Page, new_pages)
             self.changed = True
         if changed_pages:
-            self._bulk_update(Page, changed_pages, ["name", "editor", "section"])
+            self.bulk_update(Page, changed_pages, ["name", "editor", "section"])
             self.changed = True
+        for page in pages.values():
+            page.edition = edition
         return pages
 
     def _sections(self, paper: Paper, names: set[str]) -> dict[str, Section]:
@@ -198,186 +242,118 @@ class EditionBatch:
             found.update({s.name: s for s in sections.filter(name__in=missing)})
         return found
 
-    # Articles -------------------------------------------------------------
+    # Regions of page views ------------------------------------------------
 
-    def _articles(self, edition: Edition, pages: dict[int, Page]) -> list[FileResult]:
-        # Pages an article continues onto are loaded too: a bodiless row there with
-        # the article's title is a leftover of that page's headline list (see below).
-        touched_pages = {n for item in self.items for n in item.parsed.page_numbers}
-        rows = PageArticles(
-            Article.objects.filter(
-                page__edition=edition, page__number__in=touched_pages
-            ).select_related("page")
-        )
-        continued = self._continued_titles(edition, touched_pages)
-        dirty: dict[tuple[int, int], Article] = {}
-        jumps: dict[tuple[int, int], list[int]] = {}
-
-        # Titles each page's files of this batch name, as headlines or as their own.
-        named: dict[int, set[str]] = {}
-        for item in self.items:
-            keys = named.setdefault(item.parsed.page_number, set())
-            keys.add(match_key(item.parsed.title))
-            keys.update(map(match_key, item.parsed.headlines))
-
-        # Headline lists first: every headline of a page is an article, with or
-        # without a body, so later files fill rows instead of adding them. An
-        # article is found by its title, never by its position alone: two files of
-        # one page may list the headlines differently (one saved before a late
-        # change of the page), and a position must never hand one article's row to
-        # another.
-        for item in self.items:
-            number = item.parsed.page_number
-            page = pages[number]
-            seen: Counter = Counter()
-            for position, headline in enumerate(item.parsed.headlines, start=1):
-                key = match_key(headline)
-                seen[key] += 1
-                if (number, key) in continued or len(rows.find(number, key)) >= seen[key]:
-                    continue
-                current = rows.get((number, position))
-                if current is None:
-                    rows.add(placeholder(page, position, headline, self.now))
-                elif is_placeholder(current) and match_key(current.title) not in named[number]:
-                    # The page's headline list changed since (a headline reworded):
-                    # follow it.
-                    rows.retitle(current, headline)
-                    apply(current, snapshot({"title": headline}), self.now)
-                    if rows.is_existing(current):
-                        dirty[key_of(current)] = current
-                else:
-                    rows.add(placeholder(page, rows.next_position(number), headline, self.now))
-
-        results = []
+    def _regions(self, edition: Edition, pages: dict[int, Page], articles: ArticleWriter) -> None:
+        """The page views' image maps, each area linked to its article by key."""
+        wanted: dict[int, list[Region]] = {}
         for item in self.items:
             parsed = item.parsed
-            number = parsed.page_number
-            title_key = match_key(parsed.title)
-            if (number, title_key) in continued:
-                # The page's own view of an article that starts on another page:
-                # its text is the start file's, it is not a second article.
-                results.append(
-                    FileResult(item.name, Status.UNCHANGED, _("continuation of an article"))
-                )
+            if parsed.kind != PAGE_VIEW:
                 continue
-            page = pages[number]
-            values = snapshot(
-                {
-                    "kicker": parsed.kicker,
-                    "title": parsed.title,
-                    "subtitle": parsed.subtitle,
-                    "byline": parsed.byline,
-                    "body": body_format.blocks_to_text(parsed.blocks, number),
-                }
+            size = parsed.image_size or (None, None)
+            page = pages[parsed.page_number]
+            wanted[parsed.page_number] = [
+                Region(
+                    page=page,
+                    article=articles.rows.by_key(region.article_key),
+                    article_key=region.article_key,
+                    shape=region.shape if region.shape in Region.Shape.values else "polygon",
+                    points=list(region.points),
+                    width=size[0],
+                    height=size[1],
+                    order=order,
+                )
+                for order, region in enumerate(parsed.regions, 1)
+                if region.points
+            ]
+        if wanted:
+            page_ids = [pages[number].pk for number in wanted]
+            existing: dict[int, list[tuple]] = {}
+            for region in Region.objects.filter(page_id__in=page_ids).order_by("order"):
+                existing.setdefault(region.page_id, []).append(_region_row(region))
+            stale = [
+                pages[number].pk
+                for number, regions in wanted.items()
+                if existing.get(pages[number].pk, []) != [_region_row(r) for r in regions]
+            ]
+            if stale:
+                Region.objects.filter(page_id__in=stale).delete()
+                Region.objects.bulk_create(
+                    [r for number, rs in wanted.items() for r in rs if pages[number].pk in stale]
+                )
+                self.changed = True
+        # Regions an earlier page view left without their article, now imported.
+        orphans = list(
+            Region.objects.filter(page__edition=edition, article__isnull=True).exclude(
+                article_key=""
             )
-            current = the_one(rows.find(number, title_key), values["body"])
-            detail = ""
-            if current is None:
-                current = placeholder(page, rows.next_position(number), parsed.title, self.now)
-                apply(current, values, self.now)
-                rows.add(current)
-                status = Status.CREATED
-            elif current.text_values() == values and current.imported == values:
-                status = Status.UNCHANGED
-            elif current.differs_from_import() and not self.writer.overwrite:
-                if is_placeholder(current, corrected=True):
-                    # Only its headline was known and an editor reworded it: the
-                    # article still needs its text, and the editor's headline stays.
-                    apply(current, merge_corrections(current, values), self.now, imported=values)
-                    status = Status.CREATED
-                else:
-                    status = Status.SKIPPED
-                    detail = _(
-                        "corrected by an editor; kept "
-                        "(choose to overwrite corrections to replace it)"
+        )
+        linked = []
+        for region in orphans:
+            article = articles.rows.by_key(region.article_key)
+            if article is not None and article.pk:
+                region.article = article
+                linked.append(region)
+        if linked:
+            Region.objects.bulk_update(linked, ["article"])
+            self.changed = True
+
+    # Photos of articles ---------------------------------------------------
+
+    def _photos(self, articles: ArticleWriter) -> None:
+        """Each article file's photos, in order, with captions; files attach later."""
+        from .media import resolve
+
+        owned = [(item, article) for item, article in articles.owners if article.pk]
+        if not owned:
+            return
+        existing: dict[int, list[Photo]] = {}
+        ids = [article.pk for _, article in owned if article.pk]
+        if ids:
+            for photo in Photo.objects.filter(article_id__in=ids).order_by("order"):
+                existing.setdefault(photo.article_id, []).append(photo)
+        stale, new = [], []
+        for item, article in owned:
+            wanted = [(p.caption[:2000], p.src[:500]) for p in item.parsed.photos]
+            have = existing.get(article.pk, [])
+            if [(p.caption, p.src) for p in have] != wanted:
+                kept = {p.src: p for p in have}
+                stale.append(article.pk)
+                for order, (caption, src) in enumerate(wanted, 1):
+                    old = kept.get(src)
+                    new.append(
+                        Photo(
+                            article=article,
+                            order=order,
+                            caption=caption,
+                            src=src,
+                            image=old.image.name if old and old.image else None,
+                            image_sha256=old.image_sha256 if old else "",
+                        )
                     )
             else:
-                status = (
-                    Status.CREATED if is_placeholder(current, corrected=True) else Status.UPDATED
-                )
-                apply(current, values, self.now)
-            if status in (Status.CREATED, Status.UPDATED):
-                rows.retitle(current, current.title)
-                if rows.is_existing(current):
-                    dirty[key_of(current)] = current
-                jumps[key_of(current)] = list(parsed.page_numbers[1:])
-            results.append(FileResult(item.name, status, detail))
-
-        leftovers = self._continued_placeholders(rows, jumps)
-        if leftovers:
-            for article in leftovers:
-                dirty.pop(key_of(article), None)
-            Article.objects.filter(pk__in=[a.pk for a in leftovers]).delete()
-        if rows.new:
-            self._bulk_create(Article, list(rows.new.values()))
-        if dirty:
-            self._bulk_update(
-                Article,
-                list(dirty.values()),
-                [*ARTICLE_TEXT_FIELDS, "imported", "imported_at", "is_corrected", "updated_at"],
-            )
-        if jumps:
-            self._continuations(jumps, rows, pages)
-        if rows.new or dirty or leftovers:
+                new_links = [(resolve(p.src, item.name), p.pk) for p in have]
+                self.photo_links.extend((path, pk) for path, pk in new_links if path)
+        if stale:
+            Photo.objects.filter(article_id__in=stale).delete()
             self.changed = True
-        if self.changed:
-            edition.touch()
-        return results
-
-    def _continued_titles(self, edition: Edition, numbers: set[int]) -> set[tuple[int, str]]:
-        """(page, title key) of every article printed on one of ``numbers`` but starting elsewhere.
-
-        Some e-papers list a continued article again in the headline list of the
-        page it continues on. It is the same article: it must not get a second row
-        there, whichever of its pages is imported first.
-        """
-        found = {
-            (number, match_key(item.parsed.title))
-            for item in self.items
-            for number in item.parsed.page_numbers[1:]
-        }
-        through = Article.continued_on.through
-        found.update(
-            (number, match_key(title))
-            for number, title in through.objects.filter(
-                page__edition=edition, page__number__in=numbers
-            ).values_list("page__number", "article__title")
-        )
-        return found
-
-    @staticmethod
-    def _continued_placeholders(rows: PageArticles, jumps) -> list[Article]:
-        """Bodiless rows that an earlier import made from a continuation page's list."""
-        leftovers = []
-        for key, numbers in jumps.items():
-            article = rows.get(key)
-            for number in numbers:
-                for other in rows.find(number, match_key(article.title)):
-                    if rows.is_existing(other) and is_placeholder(other):
-                        leftovers.append(other)
-        return leftovers
-
-    def _continuations(self, jumps, rows: PageArticles, pages) -> None:
-        through = Article.continued_on.through
-        articles = {key: rows.get(key) for key in jumps}
-        through.objects.filter(article_id__in=[a.pk for a in articles.values()]).delete()
-        links = [
-            through(article_id=articles[key].pk, page_id=pages[number].pk)
-            for key, numbers in jumps.items()
-            for number in numbers
-            if number in pages
-        ]
-        if links:
-            through.objects.bulk_create(links, ignore_conflicts=True)
+        if new:
+            Photo.objects.bulk_create(new)
+            names = {article.pk: item.name for item, article in owned}
+            for photo in new:
+                path = resolve(photo.src, names[photo.article_id])
+                if path and photo.pk:
+                    self.photo_links.append((path, photo.pk))
 
     # History-aware bulk writes -------------------------------------------
 
-    def _bulk_create(self, model, objs) -> None:
+    def bulk_create(self, model, objs) -> None:
         bulk_create_with_history(
             objs, model, default_user=self.writer.user, default_change_reason=IMPORT_REASON
         )
 
-    def _bulk_update(self, model, objs, fields) -> None:
+    def bulk_update(self, model, objs, fields) -> None:
         bulk_update_with_history(
             objs,
             model,
@@ -385,3 +361,18 @@ class EditionBatch:
             default_user=self.writer.user,
             default_change_reason=IMPORT_REASON,
         )
+
+
+def _region_row(region: Region) -> tuple:
+    return (
+        region.order,
+        region.shape,
+        [float(v) for v in region.points],
+        region.width,
+        region.height,
+        region.article_key,
+        region.article_id,
+    )
+
+
+__all__ = ["IMPORT_REASON", "Article", "BatchWriter", "EditionBatch"]

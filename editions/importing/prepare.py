@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from ..models import Article, Page, Paper
-from ..parsing import ParsedPage, date_from_path, parse_page
+from ..parsing import ARTICLE, ParsedPage, date_from_path, label_key, parse_page
+from ..parsing.labels import label_value
+from ..parsing.lines import JUMP_TOKEN_RE
+from ..parsing.text import norm, read_text
 from ..sources import RawFile
 
 
@@ -30,6 +33,8 @@ class Item:
     #: The page an article continues from when the file starts 上接第N版 (a second
     #: file of the article, printed on a later page); None otherwise.
     continued_from: int | None = None
+    #: Pages a 下转第N版 mark sends the reader to whose text the file does not carry.
+    jumps_out: tuple[int, ...] = ()
 
     @property
     def edition_key(self) -> tuple[int, datetime.date]:
@@ -83,7 +88,51 @@ def prepare(raw: RawFile, given: datetime.date | None, find_paper: PaperFinder) 
     paper = find_paper(raw.name)
     parsed = parse_page(raw.data, raw.name)
     check_fits(parsed)
-    return Item(raw.name, parsed, resolve_date(raw.name, parsed, given), paper)
+    item = Item(raw.name, parsed, resolve_date(raw.name, parsed, given), paper)
+    if parsed.kind == ARTICLE and parsed.blocks:
+        item.continued_from, item.jumps_out = jumps_of(read_text(raw.data), parsed)
+    return item
+
+
+_IN = ("上接", "接", "续")
+
+
+def jumps_of(text: str, parsed: ParsedPage) -> tuple[int | None, tuple[int, ...]]:
+    """(page continued from, pages jumped to without their text) from a file's jump marks.
+
+    The parser follows 下转 marks into the text that comes after them; what it cannot
+    know is that a file *starts* with 上接第N版 (the later page's part of a story, in
+    a file of its own) or that it ends with 下转第N版 and nothing after it (the first
+    part only). The importer needs both to keep the two parts one article.
+    """
+    if "版" not in text or not ("接" in text or "转" in text or "续" in text):
+        return None, ()
+    numbers = {label_key(ref.label): ref.number for ref in parsed.pages}
+
+    def number(label: str) -> int | None:
+        return numbers.get(label_key(label)) or label_value(label)
+
+    lines = [norm(line) for line in text.splitlines()]
+    first = parsed.blocks[0].text[:8]
+    start = next((i for i, line in enumerate(lines) if first and first in line), len(lines))
+    continued_from = None
+    printed = {block.page for block in parsed.blocks}
+    if printed == {parsed.page_number}:
+        for line in lines[:start]:
+            for direction, label in JUMP_TOKEN_RE.findall(line):
+                page = number(label)
+                if direction in _IN and page and page != parsed.page_number:
+                    continued_from = page
+                    break
+            if continued_from:
+                break
+    out = []
+    for line in lines[start:]:
+        for direction, label in JUMP_TOKEN_RE.findall(line):
+            page = number(label)
+            if direction not in _IN and page and page not in printed and page not in out:
+                out.append(page)
+    return continued_from, tuple(out)
 
 
 #: More headlines or pages than any printed paper has: the file is not a page.

@@ -15,13 +15,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 
+from django.db import connections
 from django.utils import timezone
 
 from ..models import ImportRun, Paper
-from ..parsing import PageParseError
+from ..parsing import PAGE_VIEW, PageParseError
 from ..sources import RawFile
 from . import prepare as prepare_module
 from .batch import BatchWriter
+from .files import FileWriter, PageLink
+from .media import IMAGE, PDF, resolve
 from .prepare import ImportFileError, Item, PaperFinder, one_line
 from .report import FileResult, ImportReport, Status
 
@@ -104,8 +107,25 @@ def pages_import(
         edition_code=edition_code,
         edition_name=edition_name,
     )
+    files = FileWriter(writer, find_paper, date)
     batch: list[Item] = []
+
+    def flush() -> None:
+        nonlocal batch
+        if batch:
+            for result in writer.write(batch):
+                record(result)
+            batch = []
+            files.link_photos(writer.photo_links)
+            writer.photo_links.clear()
+            forget_queries()
+
     for raw in sources:
+        if raw.is_media:
+            flush()  # the pages and photos it may belong to exist first
+            record(files.write(raw))
+            forget_queries()
+            continue
         try:
             item = prepare_module.prepare(raw, date, find_paper)
         except (PageParseError, ImportFileError) as exc:
@@ -116,17 +136,39 @@ def pages_import(
             record(FileResult(raw.name, Status.FAILED, one_line(detail)))
             continue
         papers_seen.add(item.paper.pk)
+        report.photos += len(item.parsed.photos)
+        if item.parsed.kind == PAGE_VIEW:
+            _link_files(files, item)
         if batch and (item.edition_key != batch[0].edition_key or len(batch) >= BATCH_SIZE):
-            for result in writer.write(batch):
-                record(result)
-            batch = []
+            flush()
         batch.append(item)
-    if batch:
-        for result in writer.write(batch):
-            record(result)
+    flush()
 
     finish(run, report, papers_seen)
     return report
+
+
+def _link_files(files: FileWriter, item: Item) -> None:
+    """Remember which page the page view's image and PDF are, for when they come by."""
+    parsed = item.parsed
+    for link, kind in ((parsed.image, IMAGE), (parsed.pdf, PDF)):
+        if link:
+            files.link_page(
+                resolve(link, item.name),
+                PageLink(item.paper, item.date, parsed.page_number, parsed.page_label, kind),
+            )
+
+
+def forget_queries() -> None:
+    """Empty the query log that DEBUG keeps, unless someone is reading it.
+
+    With ``DEBUG`` on, every connection keeps the last 9,000 queries with their SQL;
+    an import's bulk inserts carry whole article bodies, so that log alone would hold
+    hundreds of megabytes. A test capturing queries (``force_debug_cursor``) keeps it.
+    """
+    for connection in connections.all(initialized_only=True):
+        if not connection.force_debug_cursor:
+            connection.queries_log.clear()
 
 
 def finish(run: ImportRun, report: ImportReport, papers_seen: set[int]) -> None:

@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from editions.converters import EDITION_CODE_REGEX
-from editions.models import ImportRun, Paper
 from editions.importing import Status, pages_import
+from editions.models import ImportRun, Paper
 from editions.sources import iter_path_sources
 
 
