@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "ninja",  # the API's docs page, with its Swagger UI files served from here, not a CDN
     "django_filters",
     "simple_history",
     "axes",
