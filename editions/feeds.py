@@ -41,7 +41,16 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-class PaperEditionsFeed(Feed):
+class PaperFeed(Feed):
+    """A feed in its paper's language, not the language the reader's browser asked for."""
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["language"] = paper_of(obj).language
+        return feed
+
+
+class PaperEditionsFeed(PaperFeed):
     """A paper's new editions (RSS 2.0): ``/feeds/ljrb/rss/``."""
 
     feed_type = Rss201rev2Feed
@@ -65,11 +74,6 @@ class PaperEditionsFeed(Feed):
         return reverse(f"machine:paper-{self.kind}", kwargs={"paper": paper.code})
 
     kind = "rss"
-
-    def get_feed(self, obj, request):
-        feed = super().get_feed(obj, request)
-        feed.feed["language"] = paper_of(obj).language  # the paper's, not the reader's
-        return feed
 
     def items(self, paper: Paper) -> list[Edition]:
         editions = list(
@@ -123,7 +127,7 @@ class PaperEditionsAtomFeed(PaperEditionsFeed):
     kind = "atom"
 
 
-class SectionArticlesFeed(Feed):
+class SectionArticlesFeed(PaperFeed):
     """A section's articles, newest first (RSS 2.0): ``/feeds/ljrb/sections/yao-wen/rss/``."""
 
     feed_type = Rss201rev2Feed
@@ -155,8 +159,6 @@ class SectionArticlesFeed(Feed):
     def feed_url(self, section: Section) -> str:
         kwargs = {"paper": section.paper.code, "section": section.slug}
         return reverse(f"machine:section-{self.kind}", kwargs=kwargs)
-
-    get_feed = PaperEditionsFeed.get_feed
 
     def items(self, section: Section) -> list[Article]:
         articles = list(

@@ -211,7 +211,7 @@ class ManifestBuilder:
                     "id": self.absolute(article.get_absolute_url()),
                     "type": "Text",
                     "format": "text/html",
-                    "language": self.language,
+                    "language": [self.language],
                 },
             ],
             "target": target,
