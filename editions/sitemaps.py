@@ -28,6 +28,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.db.models.functions import ExtractYear
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -287,9 +289,6 @@ def section(request, section: str):
 @require_safe
 def robots(request):
     """robots.txt: crawl the readers' pages, leave the desk alone, read the sitemap index."""
-    from django.shortcuts import render
-    from django.urls import reverse
-
     sitemap_url = request.build_absolute_uri(reverse("machine:sitemap-index"))
     return render(
         request, "machine/robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain"

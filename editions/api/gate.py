@@ -30,7 +30,7 @@ from django.middleware.http import ConditionalGetMiddleware
 from django.utils.cache import patch_cache_control
 
 from . import conf
-from .models import ApiKey
+from .models import ApiKey, digest
 from .problems import is_problem, problem
 
 logger = logging.getLogger(__name__)
@@ -62,8 +62,6 @@ def preflight() -> HttpResponse:
 
 def find_key(secret: str) -> ApiKey | None:
     """The active key with this secret, remembered a little while to spare a query."""
-    from .models import digest
-
     cache_key = f"api-key:{digest(secret)}"
     found = cache.get(cache_key)
     if found is None:
