@@ -321,8 +321,14 @@ class ArticleWriter:
         found = {
             (number, match_key(item.parsed.title))
             for item in self.batch.items
-            for number in item.parsed.page_numbers[1:]
+            for number in (*item.parsed.page_numbers[1:], *item.jumps_out)
         }
+        # A later page's part in a file of its own (上接): its own page lists it too.
+        found.update(
+            (item.parsed.page_number, match_key(item.parsed.title))
+            for item in self.batch.items
+            if item.continued_from
+        )
         through = Article.continued_on.through
         found.update(
             (number, match_key(title))

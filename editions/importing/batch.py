@@ -22,7 +22,7 @@ from ..models import Article, Edition, Page, Paper, Photo, Region, Section, sect
 from ..parsing import PAGE_VIEW, PageRef, label_key
 from ..parsing.labels import label_value
 from .articles import ArticleWriter
-from .prepare import EDITOR_MAX, Item, one_line
+from .prepare import EDITOR_MAX, MAX_PAGES, Item, one_line
 from .report import FileResult, Status
 
 IMPORT_REASON = "import"
@@ -167,7 +167,8 @@ class EditionBatch:
                 editors[parsed.page_number] = parsed.editor
             for label, name in parsed.editors:  # 一版责编：… 二版责编：…
                 number = by_label.get(label_key(label)) or label_value(label)
-                if number in refs and name and len(name) <= EDITOR_MAX:
+                if number and number <= MAX_PAGES and name and len(name) <= EDITOR_MAX:
+                    refs.setdefault(number, PageRef(number, label, "", ""))
                     editors.setdefault(number, name)
         return refs, editors
 
