@@ -246,7 +246,6 @@ STORAGES = {
     },
 }
 
-
 # Background jobs (imports uploaded in the admin): django-tasks. The database
 # backend keeps the queue in the project's own database, so no extra server is
 # needed on SQLite or PostgreSQL; `manage.py db_worker` runs the jobs (`make run`
@@ -305,12 +304,13 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    # Sessions read from the shared cache, written through to the database.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    # No session cache: a per-process copy would outlive a logout made in another worker.
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the shared database, so a login on one node holds on every
+# other, with or without Redis. Only editors have sessions (readers' pages never
+# start one), so caching them would save one query on an editor's request, while a
+# per-process cache would let a copy outlive a logout made in another worker.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # The login throttle (django-axes) keeps its attempts and lockouts in the
 # database (its default handler), so they hold across every node and restart.
 

@@ -102,12 +102,12 @@ def test_without_redis_the_cache_is_per_process_and_sessions_in_the_database():
     assert found["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
 
 
-def test_with_redis_the_cache_and_sessions_are_shared():
+def test_with_redis_the_cache_is_shared_and_sessions_stay_in_the_database():
     found = settings_in({"REDIS_URL": "redis://cache.internal:6379/3"}, "CACHES", "SESSION_ENGINE")
     cache = found["CACHES"]["default"]
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert cache["LOCATION"] == "redis://cache.internal:6379/3"
-    assert found["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert found["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"  # shared anyway
 
 
 def test_each_test_worker_takes_its_own_redis_database():
