@@ -118,13 +118,15 @@ def test_first_and_last_pages_have_no_dead_step_links(client, edition):
     assert "上一版" in first.select_one(".page-steps").get_text()
 
 
-def test_every_edition_view_links_to_the_previous_and_next_edition(client, edition):
+def test_every_edition_view_links_to_the_previous_and_next_edition(client, make_edition):
+    make_edition(date=DAY - datetime.timedelta(days=1))
+    make_edition(date=DAY)
+    make_edition(date=DAY + datetime.timedelta(days=1))
     for url in (
         page_path(2),
         article_path(2, 2),
         headlines_path(DAY),
         edition_path(DAY),
-        "/",
     ):
         hrefs = [a["href"] for a in soup_of(client.get(url)).select(".edition-steps a")]
         assert hrefs[:2] == [
@@ -190,7 +192,9 @@ def test_the_jump_is_visible_and_linked_where_the_printed_page_breaks(client, ju
     assert jump.find_previous_sibling("p").get_text() == "第二段，仍在第2版。"
     assert jump.find_next_sibling("p").get_text() == "第三段，接续于第4版。"
     assert jump.select_one(".jump-out").get_text(strip=True) == "■下转第4版"
-    assert jump.select_one(".jump-out")["href"] == page_path(4)
+    # on into the story where it continues, with page 4 itself beside
+    assert jump.select_one(".jump-out")["href"] == "#page-4"
+    assert jump.select_one(".jump-page")["href"] == page_path(4)
     assert jump.select_one(".jump-in").get_text(strip=True) == "■上接第2版"
     assert jump.select_one(".jump-in")["href"] == page_path(2)
 

@@ -1,6 +1,7 @@
 """Template helpers for the reader's pages."""
 
 import json
+import re
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -10,6 +11,16 @@ from django.utils.safestring import mark_safe
 from .. import reading, seo
 
 register = template.Library()
+
+# Han characters (with the extension A block and compatibility ideographs) and the
+# closing or opening CJK marks that sit where a Han character would.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_FOLDED_PUNCTUATION = re.compile(
+    f"(?<=[{_HAN}\u201d\u300b\u300d\u300f\uff09\u3011])"
+    f" ?([,;:]) ?"
+    f"(?=[{_HAN}\u201c\u300a\u300c\u300e\uff08\u3010])"
+)
+_FULL_WIDTH = {",": "\uff0c", ";": "\uff1b", ":": "\uff1a"}
 
 # The characters that could end a <script> element or open a comment inside it;
 # JSON allows them escaped, so the data survives any text an article holds.
@@ -43,3 +54,18 @@ def page_heading(page) -> str:
 @register.filter
 def short_label(page) -> str:
     return reading.short_label(page)
+
+
+@register.filter(is_safe=True)
+def cjk(text) -> str:
+    """Show ASCII , ; : between Chinese characters as the full-width ，；： they were.
+
+    Sources that went through NFKC folding (many crawled e-papers did) turned
+    every ，into a half-width comma that crowds the next character. The stored
+    text stays as imported (search and the API see it as is); only the reader's
+    page shows the marks as printed. ASCII marks beside Latin letters or digits
+    (3,5 · 10:30 · GDP,) are left alone. Safe in and out: it adds no markup.
+    """
+    if not text:
+        return text
+    return _FOLDED_PUNCTUATION.sub(lambda m: _FULL_WIDTH[m.group(1)], text)

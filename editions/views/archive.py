@@ -37,6 +37,7 @@ class CalendarDay:
     date: datetime.date
     in_month: bool
     has_edition: bool
+    is_today: bool = False
 
     @property
     def url(self) -> str:
@@ -44,6 +45,8 @@ class CalendarDay:
 
     @property
     def label(self) -> str:
+        if self.is_today:
+            return _("%(date)s (today)") % {"date": seo.long_date(self.date)}
         return seo.long_date(self.date)
 
 
@@ -108,8 +111,11 @@ class ArchiveView(TemplateView):
             before=Max("date", filter=Q(date__lt=self.first_day)),
             after=Min("date", filter=Q(date__gte=following)),
         )
+        # Today is marked on the calendar, so the page changes at midnight too.
+        self.today = timezone.localdate()
         etag = caching.make_etag(
             request,
+            self.today,
             self.paper.code,
             self.paper.name,
             self.paper.paper_count,
@@ -138,6 +144,7 @@ class ArchiveView(TemplateView):
                     day,
                     in_month=day.month == self.first_day.month,
                     has_edition=day.month == self.first_day.month and day in self.edition_dates,
+                    is_today=day == self.today,
                 )
                 for day in week
             ]

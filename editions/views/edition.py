@@ -52,6 +52,26 @@ def headline_rows(page: Page, *, also: Q | None = None):
     )
 
 
+def with_neighbours(editions):
+    """Editions annotated with whether the paper has a published one before and after.
+
+    上一期/下一期 still go through ``step_edition``, which finds the neighbour;
+    the page only needs to know whether there is one, so the newest edition
+    shows 下一期 as unavailable instead of a link to a dead end. Two EXISTS
+    in the edition's own query (the ``edition_reading`` index answers them),
+    so this costs no query; the answers go into the page's cache key.
+    """
+    published = Edition.objects.published().filter(paper_id=OuterRef("paper_id"))
+    date, code = OuterRef("date"), OuterRef("code")
+    earlier = Q(date__lt=date) | Q(date=date, code__lt=code)
+    later = Q(date__gt=date) | Q(date=date, code__gt=code)
+    return editions.annotate(
+        paper_count=Paper.objects.listed().count_subquery(),
+        has_previous=Exists(published.filter(earlier)),
+        has_next=Exists(published.filter(later)),
+    )
+
+
 class EditionMixin:
     """The rules every view inside one edition shares (see the module's docstring)."""
 
@@ -60,9 +80,7 @@ class EditionMixin:
     def find_edition(self) -> Edition | None:
         key = self.kwargs["edition"]
         return (
-            Edition.objects.visible_to(self.request.user)
-            .select_related("paper")
-            .annotate(paper_count=Paper.objects.listed().count_subquery())
+            with_neighbours(Edition.objects.visible_to(self.request.user).select_related("paper"))
             .filter(paper__code=self.kwargs["paper"], date=key.date, code=key.code)
             .first()
         )
@@ -80,14 +98,16 @@ class EditionMixin:
             caching.forbid_storing(response)
             return response
 
-        # A page shows its edition and nothing else that changes (the links to the
-        # neighbouring editions go through step_edition), so the edition's
-        # timestamp is all the validation a page needs.
+        # A page shows its edition and, of the others, only whether there is one
+        # before and after (the links go through step_edition), so the edition's
+        # timestamp and those two answers are all the validation a page needs.
         last_modified = self.edition.updated_at
         parts = (
             self.edition.paper.code,
             self.edition.key,
             self.edition.paper_count,
+            self.edition.has_previous,
+            self.edition.has_next,
             last_modified.isoformat(),
         )
         etag = caching.make_etag(request, *parts)
@@ -217,9 +237,7 @@ class LatestEditionView(EditionView):
 
     def find_edition(self) -> Edition | None:
         return (
-            Edition.objects.published()
-            .select_related("paper")
-            .annotate(paper_count=Paper.objects.listed().count_subquery())
+            with_neighbours(Edition.objects.published().select_related("paper"))
             .filter(paper__code=self.kwargs["paper"])
             .order_by("-date", "-code")
             .first()

@@ -1,4 +1,5 @@
-/* The reader's enhancements: text size buttons, ← → to turn pages, menus on phones.
+/* The reader's enhancements: text size buttons, ← → to turn pages, menus on phones,
+   arrow keys in the calendar, share / copy link / print on an article.
    Each one is optional: without this script every page reads at the default size
    and every link works; the controls that need it are hidden until it runs. */
 (function () {
@@ -120,14 +121,99 @@
   }
 
   function setUpMenus() {
-    var narrow = window.matchMedia("(max-width: 59.99em)").matches;
+    var narrow = window.matchMedia("(max-width: 47.99em)").matches;
     document.querySelectorAll("details[data-collapse-narrow]").forEach(function (menu) {
       if (narrow) menu.open = false;
       menu.classList.add("ready");
     });
   }
 
+  /* The calendar as a grid: the arrow keys move between the days that have an edition
+     (a day without one is skipped to the nearest that has), Home and End to the
+     month's first and last. Only one day is a Tab stop, so the month is one stop. */
+  function setUpCalendar() {
+    var grid = document.querySelector("[data-calendar]");
+    if (!grid) return;
+    var days = Array.prototype.slice.call(grid.querySelectorAll("a[data-day]"));
+    if (!days.length) return;
+    var byDay = {};
+    days.forEach(function (link) { byDay[link.getAttribute("data-day")] = link; });
+    var current = grid.querySelector("a[aria-current]") || days[days.length - 1];
+    days.forEach(function (link) { link.tabIndex = link === current ? 0 : -1; });
+
+    function nearest(from, step) {
+      // step: ±1 for the next day with an edition, ±7 for the same weekday or past it
+      var day = from;
+      for (var i = 0; i < 62; i++) {
+        day += step;
+        if (day < 1 || day > 31) break;
+        if (byDay[day]) return byDay[day];
+      }
+      if (Math.abs(step) === 7) return nearest(from, step > 0 ? 1 : -1);
+      return null;
+    }
+
+    grid.addEventListener("keydown", function (event) {
+      var link = event.target.closest && event.target.closest("a[data-day]");
+      if (!link || event.altKey || event.ctrlKey || event.metaKey) return;
+      var day = parseInt(link.getAttribute("data-day"), 10);
+      var target = {
+        ArrowLeft: function () { return nearest(day, -1); },
+        ArrowRight: function () { return nearest(day, 1); },
+        ArrowUp: function () { return nearest(day, -7); },
+        ArrowDown: function () { return nearest(day, 7); },
+        Home: function () { return days[0]; },
+        End: function () { return days[days.length - 1]; }
+      }[event.key];
+      if (!target) return;
+      event.preventDefault();
+      var next = target();
+      if (!next) return;
+      link.tabIndex = -1;
+      next.tabIndex = 0;
+      next.focus();
+    });
+  }
+
+  /* Share (the system's share sheet where the browser has one), copy the link, print. */
+  function setUpArticleActions() {
+    var actions = document.querySelector("[data-article-actions]");
+    if (!actions) return;
+    var status = actions.querySelector("[data-action-status]");
+    var share = actions.querySelector('[data-action="share"]');
+    var canonical = document.querySelector('link[rel="canonical"]');
+    var url = canonical ? canonical.href : window.location.href;
+    if (navigator.share) share.hidden = false;
+    if (!navigator.clipboard) actions.querySelector('[data-action="copy"]').hidden = true;
+
+    function say(text) {
+      status.textContent = "";
+      window.setTimeout(function () { status.textContent = text; }, 50);
+    }
+
+    actions.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-action]");
+      if (!button) return;
+      var action = button.getAttribute("data-action");
+      if (action === "print") {
+        window.print();
+      } else if (action === "share") {
+        navigator.share({ title: document.title, url: url }).catch(function () {
+          /* the reader closed the sheet: nothing to say */
+        });
+      } else if (action === "copy") {
+        navigator.clipboard.writeText(url).then(
+          function () { say(actions.getAttribute("data-copied")); },
+          function () { say(actions.getAttribute("data-copy-failed")); }
+        );
+      }
+    });
+    actions.hidden = false;
+  }
+
   setUpMenus();
   setUpTextSize();
   setUpPageKeys();
+  setUpCalendar();
+  setUpArticleActions();
 })();
