@@ -301,6 +301,26 @@ def article_detail(
 # --- search ---------------------------------------------------------------------------
 
 
+def matching_articles(request, q: str, paper: str | None):
+    """The published articles the readers' search finds for ``q`` (in ``paper`` only, if
+    given), and the query as understood.
+
+    The full-text search (``Article.objects.search``, editions/search) when the project
+    has it; else the readers' search view's own filtering, whose ?q= and ?paper= are this
+    endpoint's. Either way one definition of search, the readers'.
+    """
+    articles = Article.objects.published()
+    if hasattr(articles, "search"):
+        if paper:
+            articles = articles.filter(page__edition__paper__code=paper)
+        found = articles.search(q)
+        understood = getattr(getattr(found, "search_query", None), "text", q)
+        return found.select_related("page__edition__paper"), understood
+    view = SearchView()
+    view.setup(request)
+    return view.get_queryset().select_related("page__edition__paper"), view.query
+
+
 @api.get(
     "/search", response={200: schemas.SearchResults, **ERRORS}, url_name="search", tags=["search"]
 )
@@ -312,18 +332,15 @@ def search(
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
 ):
-    """Published articles whose title, kicker, subtitle or text hold every word of ``q``,
-    newest edition first: the readers' search (/search/), as JSON."""
-    # The readers' search, whose ?q= and ?paper= are this endpoint's: one query language.
-    view = SearchView()
-    view.setup(request)
-    articles = view.get_queryset().select_related("page__edition__paper")
+    """Published articles matching ``q`` in the readers' search language, newest edition
+    first: the readers' search (/search/), as JSON."""
+    articles, query = matching_articles(request, q, paper)
     part = keyset(articles, date_field="page__edition__date", cursor=cursor, limit=limit)
     build = Builder(request)
     next_url = part.next_url(request)
     link_next(response, next_url)
     return {
-        "query": view.query,
+        "query": query,
         "items": [
             {
                 **build.article_ref(article),
