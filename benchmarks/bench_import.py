@@ -244,6 +244,9 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", PG_DEFAULT))
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--no-mirror", action="store_true", help="skip the mirror benchmark (bench_mirror.py)"
+    )
     parser.add_argument("--stage", choices=["parse", "import"], help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
@@ -306,6 +309,11 @@ def main() -> None:
         )
         if row.get("failed"):
             print(f"  {row['failed']} files failed!")
+
+    if not args.no_mirror:
+        print()
+        mirror = [sys.executable, str(ROOT / "benchmarks" / "bench_mirror.py")]
+        subprocess.run(mirror + (["--no-postgres"] if args.no_postgres else []), check=True)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ PDFs drawn with Pillow. Every text here is invented.
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 PAGES = [("01", "要闻"), ("02", "城市"), ("03", "经济")]
@@ -86,13 +87,15 @@ def founder_article(
 """
 
 
-def pad_article(label: str, title: str, paragraphs, *, key: str, kicker: str = "") -> str:
+def pad_article(
+    label: str, title: str, paragraphs, *, key: str, kicker: str = "", day: str = "2024年08月03日"
+) -> str:
     """An amucsite pad article view (the ``div#scroller`` part)."""
     body = "".join(f"<p>    {p}</p>" for p in paragraphs)
     return f"""<div id="scroller"><div class="caption">
 <p id="nowLayout" class="hide">{label}</p>
 <font id="intro-title">{kicker}</font><font id="main-title">{title}</font>
-<font id="sub-title"></font><font id="author">2024年08月03日</font></div>
+<font id="sub-title"></font><font id="author">{day}</font></div>
 <div class="content" id="content"><founder-content><!--enpcontent-->{body}<!--/enpcontent-->
 <!--enpproperty <paperarticleid>{key}</paperarticleid><title>{title}</title>/enpproperty-->
 </founder-content></div></div>
@@ -100,14 +103,21 @@ def pad_article(label: str, title: str, paragraphs, *, key: str, kicker: str = "
 
 
 def rmrb_article(
-    label: str, name: str, title: str, paragraphs, *, kicker: str = "", pages=PAGES
+    label: str,
+    name: str,
+    title: str,
+    paragraphs,
+    *,
+    kicker: str = "",
+    pages=PAGES,
+    day: str = "2024年08月03日",
 ) -> str:
     """A People's Daily 2017–2024 article view, any paper's name in the mark."""
     body = "".join(f"<p>　　{p}</p>" for p in paragraphs)
     return f"""<html><head><meta charset="utf-8"><title>临江日报</title></head><body>
 <div class="ban">第{label}版：{name}</div>
 <div class="text_c"><h3>{kicker}</h3><h1>{title}</h1><h2></h2>
-<div class="sha_left"><span class="date">《临江日报》（2024年08月03日 第 {label} 版）</span></div>
+<div class="sha_left"><span class="date">《临江日报》（{day} 第 {label} 版）</span></div>
 <div class="c_c" id="ozoom">{body}</div></div>
 <div class="l_c">{_page_list(pages)}</div>
 </body></html>
@@ -141,7 +151,9 @@ def page_pdf(size=(200, 287), colour="white") -> bytes:
     from PIL import Image
 
     out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, "PDF")
+    # A fixed date, so the same page gives the same bytes (and the same hash) every time.
+    stamp = time.struct_time((2024, 8, 3, 0, 0, 0, 5, 216, 0))
+    Image.new("RGB", size, colour).save(out, "PDF", creationDate=stamp, modDate=stamp)
     return out.getvalue()
 
 

@@ -211,6 +211,7 @@ class ArticleWriter:
         the article moves to where it starts and continues on the page it was on.
         """
         if number > original.page.number:
+            self.rows.alias(item.parsed.article_key, original)
             self.again.setdefault(key_of(original), set()).add(number)
             return Status.UNCHANGED, _("printed again: the article on page %(label)s") % {
                 "label": original.page.label
@@ -255,6 +256,7 @@ class ArticleWriter:
             imported = (start.imported or {}).get("body", "")
             base = body_format.text_to_blocks(imported, start_number)
             status = Status.UPDATED
+        self.rows.alias(parsed.article_key, start)  # its page's regions link the story
         kept = [b for b in base if b.page != number]
         blocks = sorted([*kept, *parsed.blocks], key=lambda b: (b.page != start_number, b.page))
         values = snapshot(

@@ -85,6 +85,11 @@ class PageArticles:
         """The article whose file is ``source_key`` (``content_548643``), on any page."""
         return self._keys.get(source_key) if source_key else None
 
+    def alias(self, source_key: str, article: Article) -> None:
+        """Let ``source_key`` (another file of the same story) find ``article`` in this batch."""
+        if source_key:
+            self._keys.setdefault(source_key, article)
+
     def set_key(self, article: Article, source_key: str) -> None:
         article.source_key = source_key
         self._keys.setdefault(source_key, article)

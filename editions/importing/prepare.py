@@ -112,26 +112,29 @@ def jumps_of(text: str, parsed: ParsedPage) -> tuple[int | None, tuple[int, ...]
     def number(label: str) -> int | None:
         return numbers.get(label_key(label)) or label_value(label)
 
-    lines = [norm(line) for line in text.splitlines()]
+    flat = norm(text)
     first = parsed.blocks[0].text[:8]
-    start = next((i for i, line in enumerate(lines) if first and first in line), len(lines))
+    start = flat.find(first) if first else -1
+    if start < 0:
+        start = len(flat)
     continued_from = None
     printed = {block.page for block in parsed.blocks}
-    if printed == {parsed.page_number}:
-        for line in lines[:start]:
-            for direction, label in JUMP_TOKEN_RE.findall(line):
-                page = number(label)
-                if direction in _IN and page and page != parsed.page_number:
-                    continued_from = page
-                    break
-            if continued_from:
-                break
-    out = []
-    for line in lines[start:]:
-        for direction, label in JUMP_TOKEN_RE.findall(line):
-            page = number(label)
-            if direction not in _IN and page and page not in printed and page not in out:
-                out.append(page)
+    out: list[int] = []
+    for match in JUMP_TOKEN_RE.finditer(flat):
+        direction, label = match.groups()
+        page = number(label)
+        if not page:
+            continue
+        if direction in _IN:
+            if (
+                continued_from is None
+                and match.start() < start
+                and printed == {parsed.page_number}
+                and page != parsed.page_number
+            ):
+                continued_from = page
+        elif match.start() > start and page not in printed and page not in out:
+            out.append(page)
     return continued_from, tuple(out)
 
 
