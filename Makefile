@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
 .PHONY: run install install-test serve demo test test-fast test-browser lint fmt check-deploy \
-        bench-import bench-web clean messages
+        bench-import bench-web bench-lighthouse clean messages
 
 $(VENV)/bin/python:
 	@scripts/make-venv "$(PYTHON)" "$(VENV)"
@@ -69,6 +69,13 @@ bench-import: install
 
 bench-web: install
 	$(PY) benchmarks/bench_web.py $(BENCH_ARGS)
+
+## Lighthouse on the page view and the article view (phone): installs lighthouse@12.2.3 under
+## benchmarks/out (git-ignored), serves the demo with gunicorn on 127.0.0.1, prints the scores
+bench-lighthouse: install
+	@test -f benchmarks/out/lighthouse/node_modules/lighthouse/cli/index.js || \
+		npm install --prefix benchmarks/out/lighthouse lighthouse@12.2.3 --no-audit --no-fund --silent
+	$(PY) benchmarks/bench_lighthouse.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles tests/artifacts .pytest_cache

@@ -410,7 +410,19 @@ class Page(models.Model):
     pdf = models.FileField(_("page PDF"), upload_to=page_file_path, max_length=255, blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     pdf_page_count = models.PositiveSmallIntegerField(_("PDF pages"), null=True, blank=True)
-    history = HistoricalRecords()
+    # --- the printed page's derivatives (editions/printed, made by render_pages) ---------
+    printed = models.JSONField(
+        _("printed page derivatives"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Made by render_pages from the image or PDF: display sizes, thumbnail, the image "
+            "rendered from the PDF, where the regions came from. Never edited by hand."
+        ),
+    )
+    # --- end of the printed page's derivatives --------------------------------------------
+    history = HistoricalRecords(excluded_fields=["printed"])
 
     objects = PageQuerySet.as_manager()
 

@@ -152,3 +152,22 @@ def test_stepping_to_the_neighbouring_edition_costs_one_query(
         response = client.get(path)
     assert response.status_code == 302
     assert response["Location"] == target
+
+
+def test_a_page_with_its_image_and_regions_costs_one_query_more(
+    client, two_editions, django_assert_num_queries
+):
+    """The regions (with their articles' titles) are the one query an image adds."""
+    from editions.printed import render_pages_for
+    from tests.test_printed import add_regions, attach_image, attach_pdf
+
+    for page in two_editions.pages.filter(number__in=(2, 3)):
+        attach_image(page)
+        attach_pdf(page)
+        add_regions(page)
+    render_pages_for(list(two_editions.pages.all()))
+    with django_assert_num_queries(4):
+        response = client.get(page_path(2, LARGE))
+    assert response.content.decode().count("<polygon") == 10
+    with django_assert_num_queries(4):  # the article view is not affected
+        assert client.get(article_path(2, 2, LARGE)).status_code == 200

@@ -28,7 +28,8 @@ from django_filters.views import FilterView
 
 from .. import caching, links, reading, seo
 from ..filters import HeadlineFilter
-from ..models import Article, Edition, Page, Paper
+from ..models import Article, Edition, Page, Paper, Region
+from ..printed import display
 
 #: What a headline list needs of an article; the body stays in the database.
 HEADLINE_FIELDS = ("page", "position", "kicker", "title", "subtitle")
@@ -196,12 +197,43 @@ class PageDetailView(EditionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         page = self.object
         headlines = []
+        printed = display.printed_page(page) if page is not None else None
         if page is not None:
             rows = reading.attach_pages(headline_rows(page), self.pages_by_id)
             headlines = reading.page_headlines(page, rows)
         context["headlines"] = headlines
+        context["printed"] = printed
+        context["hotspots"] = display.hotspots(printed, self.regions(page)) if printed else []
+        context["thumbs"] = [(p, display.printed_page(p)) for p in self.pages]
+        context["has_thumbs"] = any(thumb and thumb.thumb for _, thumb in context["thumbs"])
         context["meta"] = self.meta(page, headlines)
         return context
+
+    def regions(self, page: Page) -> list[Region]:
+        """The page's regions with the articles they link to: one query, only with an image."""
+        rows = (
+            Region.objects.filter(page_id=page.pk)
+            .select_related("article")
+            .only(
+                "page_id",
+                "shape",
+                "points",
+                "width",
+                "height",
+                "order",
+                *(f"article__{name}" for name in HEADLINE_FIELDS),
+            )
+            .order_by("order")
+        )
+        regions = []
+        for region in rows:
+            if region.article is not None:
+                start = self.pages_by_id.get(region.article.page_id)
+                if start is None:  # an article of another edition: no link
+                    continue
+                region.article.page = start
+            regions.append(region)
+        return regions
 
     def meta(self, page: Page | None, headlines) -> seo.PageMeta:
         edition_title = seo.edition_heading(self.edition)
