@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
 .PHONY: run install install-test serve demo test test-fast test-browser lint fmt check-deploy \
-        bench-import bench-web bench-lighthouse clean messages
+        bench-import bench-web bench-search bench-lighthouse clean messages
 
 $(VENV)/bin/python:
 	@scripts/make-venv "$(PYTHON)" "$(VENV)"
@@ -69,6 +69,10 @@ bench-import: install
 
 bench-web: install
 	$(PY) benchmarks/bench_web.py $(BENCH_ARGS)
+
+## full-text search at scale: BENCH_ARGS="--articles 100000" for a quicker run (default 1,000,000)
+bench-search: install
+	$(PY) benchmarks/bench_search.py $(BENCH_ARGS)
 
 ## Lighthouse on the page view and the article view (phone): installs lighthouse@12.2.3 under
 ## benchmarks/out (git-ignored), serves the demo with gunicorn on 127.0.0.1, prints the scores

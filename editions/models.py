@@ -29,6 +29,7 @@ from simple_history.models import HistoricalRecords
 from . import body as body_format
 from . import links
 from .converters import EDITION_CODE_REGEX, PAPER_CODE_REGEX
+from .search.queryset import SearchQuerySetMixin
 
 #: The fields an editor corrects and an import writes; compared to tell a
 #: correction from the imported text.
@@ -450,7 +451,7 @@ class Page(models.Model):
         return links.edition_url(self.edition, "page", number=self.number)
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(SearchQuerySetMixin, models.QuerySet):
     def published(self):
         """Articles of published editions: the reader-visible subset."""
         return self.filter(page__edition__in=Edition.objects.published())

@@ -1,4 +1,10 @@
-"""Search in the published articles."""
+"""Search in the published articles: of one paper (/ljrb/search/) or of every paper
+(/search/, narrowed with ?paper=ljrb). The search itself lives on the queryset
+(``Article.objects.search``, see :mod:`editions.search`); this view reads the
+request, asks for one page and the facets, and marks the words in the hits.
+
+Three queries whatever the results: the papers, the page of results, the facets.
+"""
 
 from __future__ import annotations
 
@@ -6,58 +12,54 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import ListView
+from django.views.generic import TemplateView
 
 from .. import links, reading, seo
+from ..filters import ArticleSearchFilter
 from ..models import Article, Paper
+from ..search import highlight
+from ..search.query import MAX_QUERY_LENGTH, parse
+from ..search.queryset import FACET_LIMIT, ORDERS
 
 
 @dataclass(frozen=True)
 class SearchHit:
     article: Article
-    before: str
-    match: str
-    after: str
+    title: list[highlight.Part]
+    kicker: list[highlight.Part]
+    subtitle: list[highlight.Part]
+    snippet: list[highlight.Part]
 
 
-def search_hit(article: Article, terms: list[str], width: int = 40) -> SearchHit:
-    """The article with a short stretch of its text around the first term found there.
-
-    The title is shown anyway; when only the title matches, the story's opening stands in.
-    """
-    texts = [article.subtitle, *(b.text for b in article.blocks)]
-    for text in texts:
-        lowered = text.lower()
-        for term in terms:
-            at = lowered.find(term.lower())
-            if at >= 0:
-                start = max(0, at - width)
-                end = min(len(text), at + len(term) + width * 2)
-                return SearchHit(
-                    article,
-                    ("…" if start else "") + text[start:at],
-                    text[at : at + len(term)],
-                    text[at + len(term) : end] + ("…" if end < len(text) else ""),
-                )
-    return SearchHit(article, reading.excerpt(article, 80), "", "")
+def search_hit(article: Article, words: tuple[str, ...]) -> SearchHit:
+    """The article with the reader's words marked; the story's opening stands in for a
+    snippet when only the headline matched."""
+    texts = [article.byline, *(block.text for block in article.blocks)]
+    snippet = highlight.snippet(texts, words) or [highlight.Part(reading.excerpt(article, 100))]
+    return SearchHit(
+        article,
+        highlight.marked(article.title, words),
+        highlight.marked(article.kicker, words),
+        highlight.marked(article.subtitle, words),
+        snippet,
+    )
 
 
-class SearchView(ListView):
-    """Search the published articles' titles and text: of one paper (/ljrb/search/), or
-    of every paper (/search/, narrowed with ?paper=ljrb)."""
+def _cursor(value: str | None) -> int | None:
+    try:
+        cursor = int(value or "")
+    except ValueError:
+        return None
+    return cursor if 0 <= cursor < 1 << 62 else None
 
+
+class SearchView(TemplateView):
     template_name = "editions/search.html"
-    paginate_by = 20
     http_method_names = ["get", "head", "options"]
-
-    @cached_property
-    def query(self) -> str:
-        # NUL cannot be stored, nor compared with, in a PostgreSQL text column.
-        return " ".join(self.request.GET.get("q", "").replace("\x00", " ").split())[:100]
+    page_size = 20
 
     @cached_property
     def papers(self) -> list[Paper]:
@@ -65,51 +67,97 @@ class SearchView(ListView):
 
     @cached_property
     def paper(self) -> Paper | None:
-        """The paper searched, from the URL or ?paper=; None for all of them."""
+        """The paper of the URL; a 404 for one readers cannot see."""
         code = self.kwargs.get("paper")
+        if code is None:
+            return None
         for paper in self.papers:
-            if paper.code == (code or self.request.GET.get("paper", "")):
+            if paper.code == code:
                 return paper
-        if code:
-            raise Http404(_("There is no such paper."))
-        return None  # an unknown ?paper= searches everywhere rather than failing
+        raise Http404(_("There is no such paper."))
 
-    def get_queryset(self):
-        terms = self.query.split()
-        if not terms:
-            return Article.objects.none()
-        articles = Article.objects.published()
-        if self.paper is not None:
-            articles = articles.filter(page__edition__paper=self.paper)
-        for term in terms[:5]:
-            articles = articles.filter(
-                Q(title__icontains=term)
-                | Q(kicker__icontains=term)
-                | Q(subtitle__icontains=term)
-                | Q(body__icontains=term)
-            )
-        return articles.select_related("page__edition__paper", "page__section").order_by(
-            "-page__edition__date", "page__number", "position"
-        )
+    def link(self, **changes) -> str:
+        """This search with some parameters changed (None removes one); back to the first page."""
+        params = self.request.GET.copy()
+        params.pop("after", None)
+        for name, value in changes.items():
+            params.pop(name, None)
+            if value is not None:
+                params[name] = value
+        return "?" + params.urlencode()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        terms = self.query.split()[:5]
-        context["query"] = self.query
-        context["hits"] = [search_hit(article, terms) for article in context["object_list"]]
-        # The paper of the URL brings its masthead; a choice of ?paper= only narrows.
-        context["paper"] = self.paper if self.kwargs.get("paper") else None
-        context["chosen_paper"] = self.paper
-        context["papers"] = self.papers
-        context["several_papers"] = len(self.papers) > 1
-        where = self.paper.name if self.paper else settings.NEWSPAPER_GROUP_NAME
+        query = parse(self.request.GET.get("q", ""))
+        articles = Article.objects.published().select_related(
+            "page__edition__paper", "page__section"
+        )
+        if self.paper is not None:
+            articles = articles.filter(page__edition__paper=self.paper)
+        data = self.request.GET.copy() if self.paper is None else _without(self.request.GET)
+        filters = ArticleSearchFilter(
+            data, queryset=articles, papers=[] if self.paper else self.papers
+        )
+        valid = filters.is_valid()
+        order = (filters.form.cleaned_data.get("order") if valid else None) or ORDERS[0]
+        chosen = next(
+            (p for p in self.papers if p.code == filters.form.cleaned_data.get("paper")),
+            self.paper,
+        )
+        context.update(
+            query=query.text,
+            notices=query.notices,
+            filters=filters,
+            order=order,
+            paper=self.paper,
+            chosen_paper=chosen,
+            papers=self.papers,
+            several_papers=len(self.papers) > 1,
+            filtered=any(self.request.GET.get(name) for name in filters.filters),
+            max_query_length=MAX_QUERY_LENGTH,
+            facet_limit=FACET_LIMIT,
+            meta=self._meta(query.text, chosen),
+        )
+        if query:
+            found = filters.qs.search(query.text)
+            after = _cursor(self.request.GET.get("after"))
+            page = found.search_page(order=order, after=after, size=self.page_size)
+            facets = found.search_facets()
+            words = highlight.words_of(query)
+            context.update(
+                searched=True,
+                hits=[search_hit(article, words) for article in page.articles],
+                facets=facets,
+                year_links=[
+                    (year, count, self.link(year=str(year), start=None, end=None))
+                    for year, count in facets.years
+                ],
+                section_links=[
+                    (slug, name, count, self.link(section=slug))
+                    for slug, name, count in facets.sections
+                ],
+                next_link=self.link(after=str(page.next_after)) if page.next_after else None,
+                first_link=self.link() if after is not None else None,
+                clear_year=self.link(year=None, start=None, end=None),
+                clear_section=self.link(section=None),
+            )
+        return context
+
+    def _meta(self, query: str, chosen: Paper | None) -> seo.PageMeta:
+        where = chosen.name if chosen else settings.NEWSPAPER_GROUP_NAME
         title = _("Search") + " · " + where
-        path = links.paper_url(self.paper, "search") if self.kwargs.get("paper") else None
-        context["meta"] = seo.PageMeta.build(
+        path = links.paper_url(self.paper, "search") if self.paper else None
+        return seo.PageMeta.build(
             self.request,
-            title=f"{self.query} · {title}" if self.query else title,
+            title=f"{query} · {title}" if query else title,
             description=_("Search the published articles."),
             path=path or reverse("editions:search-all"),
             noindex=True,
         )
-        return context
+
+
+def _without(params: QueryDict, name: str = "paper") -> QueryDict:
+    """The parameters without ``name`` (a paper's own search ignores ?paper=)."""
+    params = params.copy()
+    params.pop(name, None)
+    return params

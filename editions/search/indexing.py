@@ -1,0 +1,123 @@
+"""Keeping the index in step with the articles.
+
+Database triggers (made by the migration) queue every article whose text is
+written, however it is written: ``save()``, the importer's ``bulk_create`` and
+``bulk_update``, a queryset ``update()``, SQL by hand. They also take a deleted
+article out of the index at once. Tokenising needs Python (the table of traditional
+and simplified characters), so the queue is drained here, by :func:`search_index_flush`:
+
+* after an editor's save, a revert or a restore (``post_save`` of the article:
+  the correction is searchable the moment it is saved);
+* at the end of every import (``post_save`` of its ``ImportRun``);
+* by ``manage.py rebuild_search_index --pending``, for writes made outside both.
+
+An edition saved with a new date gives its articles the keys of that date
+(``post_save`` of the edition).
+
+Publishing and withdrawing need nothing: what readers may see is decided at query
+time by ``Article.objects.published()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from . import backends
+from .documents import SOURCE_FIELDS, Document, document
+
+FLUSH_BATCH = 1000
+
+
+def documents_for(article_ids: Sequence[int], *, using: str = DEFAULT_DB_ALIAS) -> list[Document]:
+    from editions.models import Article
+
+    chars = backends.for_connection(connections[using]).NEEDS_CHARS
+    rows = Article.objects.using(using).filter(pk__in=article_ids).values_list(*SOURCE_FIELDS)
+    return [document(row, chars=chars) for row in rows]
+
+
+def search_index_update(article_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Index these articles now (those that no longer exist leave the index).
+
+    Returns how many documents were rewritten (unchanged text is not).
+    """
+    ids = sorted(set(article_ids))
+    if not ids:
+        return 0
+    connection = connections[using]
+    backend = backends.for_connection(connection)
+    written = 0
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for start in range(0, len(ids), FLUSH_BATCH):
+            chunk = ids[start : start + FLUSH_BATCH]
+            docs = documents_for(chunk, using=using)
+            found = {doc.article_id for doc in docs}
+            written += backend.write(cursor, docs)
+            missing = [i for i in chunk if i not in found]
+            if missing:
+                backend.remove(cursor, missing)
+            backend.clear_pending(cursor, chunk)
+    return written
+
+
+def search_index_remove(article_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Take these articles out of the index (the delete trigger does it for deletes)."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return
+    connection = connections[using]
+    backend = backends.for_connection(connection)
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        backend.remove(cursor, ids)
+        backend.clear_pending(cursor, ids)
+
+
+def search_index_flush(*, limit: int | None = None, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Index the queued articles (at most ``limit``); returns how many were taken."""
+    connection = connections[using]
+    backend = backends.for_connection(connection)
+    taken = 0
+    while limit is None or taken < limit:
+        size = FLUSH_BATCH if limit is None else min(FLUSH_BATCH, limit - taken)
+        with transaction.atomic(using=using):
+            with connection.cursor() as cursor:
+                ids = backend.take_pending(cursor, size)
+            if not ids:
+                break
+            search_index_update(ids, using=using)
+        taken += len(ids)
+    return taken
+
+
+def pending_count(*, using: str = DEFAULT_DB_ALIAS) -> int:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {backends.for_connection(connection).PENDING}")
+        return cursor.fetchone()[0]
+
+
+def search_index_redate(edition_id: int, day, *, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Give the articles of an edition whose date changed the keys of their new date."""
+    connection = connections[using]
+    backend = backends.for_connection(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT article_id FROM {backend.ENTRY} WHERE edition_id = %s AND (key >> 32) <> %s",
+            [edition_id, day.toordinal()],
+        )
+        stale = [row[0] for row in cursor.fetchall()]
+    return search_index_update(stale, using=using) if stale else 0
+
+
+def install_triggers(*, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Put the queue's triggers back if a migration dropped them; False before the
+    index's own migration has run."""
+    connection = connections[using]
+    backend = backends.for_connection(connection)
+    with connection.cursor() as cursor:
+        if not backend.table_exists(cursor, backend.PENDING):
+            return False
+        backend.install_triggers(cursor)
+    return True

@@ -1,0 +1,240 @@
+"""Search on the article queryset: ``Article.objects.published().search(q)``.
+
+``search(q)`` returns a queryset of exactly the matching articles, usable like any
+other (filter it, count it, iterate it). Its two fast readers are
+:meth:`SearchQuerySetMixin.search_page` (one page of ranked results, one query) and
+:meth:`SearchQuerySetMixin.search_facets` (counts per year and section, one
+query). Both let the index drive: it is scanned in key order and stopped after
+one page, and every other filter of the queryset (published editions, paper,
+section, page, whatever a caller adds) is checked per candidate by a correlated
+``EXISTS`` built from the queryset itself, so no filter is written twice and
+``published()`` stays the one definition of what readers may see.
+
+Ranking is by tiers, best first: every word in the kicker, title or subtitle (2);
+the words near each other (1); the rest (0). Within a tier newer editions come
+first: a gentle preference, since it never lifts a weaker match over a better one.
+The rank is one integer (tier in the top bits, the index key below), so a page's
+last rank is the cursor of the next page (keyset pagination, as fast deep down as
+on the first page).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db import connections
+from django.db.models import BigIntegerField, BooleanField, Expression, F
+from django.db.models.expressions import RawSQL
+
+from . import backends
+from .documents import day_key, key_day
+from .query import Query, parse
+
+TIER_SHIFT = 56
+KEY_MASK = (1 << TIER_SHIFT) - 1
+KEY_END = 1 << 62
+ORDERS = ("relevance", "newest", "oldest")
+#: Facets count at most this many of the newest matches (beyond it they sample).
+FACET_LIMIT = 1000
+
+_fast: ContextVar[bool] = ContextVar("editions_search_fast", default=False)
+
+
+@contextmanager
+def _index_driven():
+    """While set, the match filter compiles to TRUE: the index scan applies it."""
+    token = _fast.set(True)
+    try:
+        yield
+    finally:
+        _fast.reset(token)
+
+
+@lru_cache(maxsize=256)
+def parsed(text: str) -> Query:
+    return parse(text)
+
+
+class SearchMatch(Expression):
+    """``pk IN (the matching article ids)``, as a filter expression."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, text: str, expression=None):
+        super().__init__()
+        self.text = text
+        self.expression = expression if expression is not None else F("pk")
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, exprs):
+        (self.expression,) = exprs
+
+    def as_sql(self, compiler, connection):
+        if _fast.get():
+            return "1 = 1", []
+        column, column_params = compiler.compile(self.expression)
+        sql, params = backends.for_connection(connection).ids_sql(parsed(self.text))
+        return f"{column} IN ({sql})", [*column_params, *params]
+
+
+@dataclass
+class SearchPage:
+    articles: list
+    next_after: int | None = None
+
+
+@dataclass
+class Facets:
+    total: int = 0
+    more: bool = False  # more than FACET_LIMIT matches: counts are of the newest ones
+    years: list[tuple[int, int]] = field(default_factory=list)
+    sections: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+class SearchQuerySetMixin:
+    """Adds ``search()`` and its readers to a model queryset of articles."""
+
+    _search_text: str | None = None
+    _search_low: int = 0
+    _search_high: int = KEY_END
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._search_text = self._search_text
+        clone._search_low = self._search_low
+        clone._search_high = self._search_high
+        return clone
+
+    def search(self, q: str):
+        """The articles matching the query ``q`` (see :mod:`editions.search.query`)."""
+        query = parsed(q or "")
+        clone = self.filter(SearchMatch(query.text)) if query else self.none()
+        clone._search_text = query.text
+        return clone
+
+    @property
+    def search_query(self) -> Query:
+        return parsed(self._search_text or "")
+
+    def search_dates(self, start: datetime.date | None = None, end: datetime.date | None = None):
+        """Editions from ``start`` to ``end`` (inclusive): a filter the index scans as a range."""
+        clone = self._chain()
+        if start:
+            clone = clone.filter(page__edition__date__gte=start)
+            clone._search_low = max(clone._search_low, day_key(start))
+        if end:
+            clone = clone.filter(page__edition__date__lte=end)
+            following = end + datetime.timedelta(days=1)
+            clone._search_high = min(clone._search_high, day_key(following))
+        return clone
+
+    def _search_ready(self):
+        """The backend and the correlated EXISTS of every filter but the match; None
+        when nothing can match."""
+        if not self.search_query or self.query.is_empty():
+            return None
+        connection = connections[self.db]
+        with _index_driven():
+            inner = self.order_by().filter(pk=RawSQL("e.article_id", ())).values("pk")
+            sql, params = inner.query.get_compiler(using=self.db).as_sql()
+        return backends.for_connection(connection), (sql, list(params))
+
+    def search_page(self, *, order: str = "relevance", after: int | None = None, size: int = 20):
+        """One page of results, best first (or newest, or oldest), after the rank ``after``."""
+        ready = self._search_ready()
+        if ready is None:
+            return SearchPage([])
+        backend, exists = ready
+        query = self.search_query
+        low, high = self._search_low, self._search_high
+        scans = []
+        if order == "relevance":
+            top, below = (after >> TIER_SHIFT, after & KEY_MASK) if after is not None else (9, 0)
+            for tier, condition in backend.tier_conditions(query):
+                if tier > top:
+                    continue
+                end = below if tier == top else high
+                scans.append(
+                    backend.scan_sql(
+                        condition, exists, low, min(end, high), descending=True, limit=size + 1
+                    )
+                )
+        else:
+            condition = backend.match_condition(query)
+            if order == "oldest":
+                start = max(low, after + 1) if after is not None else low
+                scans.append(
+                    backend.scan_sql(
+                        condition, exists, start, high, descending=False, limit=size + 1
+                    )
+                )
+            else:
+                end = min(high, after) if after is not None else high
+                scans.append(
+                    backend.scan_sql(condition, exists, low, end, descending=True, limit=size + 1)
+                )
+        union = " UNION ALL ".join(
+            f"SELECT article_id FROM ({sql}) AS scan{n}" for n, (sql, _) in enumerate(scans)
+        )
+        params = [p for _, scan_params in scans for p in scan_params]
+        table = self.model._meta.db_table
+        rank, rank_params = backend.rank_sql(query, f'"{table}"."id"', tiers=order == "relevance")
+        results = self.filter(pk__in=RawSQL(union, params)).annotate(
+            search_rank=RawSQL(rank, rank_params, output_field=BigIntegerField())
+        )
+        results = results.order_by("search_rank" if order == "oldest" else "-search_rank")
+        with _index_driven():
+            articles = list(results[: size + 1])
+        more = len(articles) > size
+        articles = articles[:size]
+        return SearchPage(articles, articles[-1].search_rank if more else None)
+
+    def search_facets(self, *, limit: int = FACET_LIMIT) -> Facets:
+        """How many matches per year and per section (of the newest ``limit`` at most)."""
+        ready = self._search_ready()
+        if ready is None:
+            return Facets()
+        backend, exists = ready
+        condition = backend.match_condition(self.search_query)
+        scan, params = backend.scan_sql(
+            condition,
+            exists,
+            self._search_low,
+            self._search_high,
+            descending=True,
+            limit=limit + 1,
+        )
+        from editions.models import Article, Page, Section
+
+        sql = (
+            f"SELECT m.key, s.slug, s.name FROM ({scan}) AS m "
+            f"JOIN {Article._meta.db_table} a ON a.id = m.article_id "
+            f"JOIN {Page._meta.db_table} p ON p.id = a.page_id "
+            f"LEFT JOIN {Section._meta.db_table} s ON s.id = p.section_id"
+        )
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        years = Counter(key_day(key).year for key, _, _ in rows)
+        names: dict[str, str] = {}
+        sections: Counter[str] = Counter()
+        for _, slug, name in rows:
+            if slug:
+                sections[slug] += 1
+                names.setdefault(slug, name)
+        return Facets(
+            total=len(rows),
+            more=more,
+            years=sorted(years.items(), reverse=True),
+            sections=[(slug, names[slug], n) for slug, n in sections.most_common()],
+        )
