@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editions', '0008_apikey'),
+        ('editions', '0009_search_index'),
     ]
 
     operations = [
