@@ -89,12 +89,18 @@ def prepare(raw: RawFile, given: datetime.date | None, find_paper: PaperFinder) 
     parsed = parse_page(raw.data, raw.name)
     check_fits(parsed)
     item = Item(raw.name, parsed, resolve_date(raw.name, parsed, given), paper)
-    if parsed.kind == ARTICLE and parsed.blocks:
+    if parsed.kind == ARTICLE and parsed.blocks and _may_jump(raw.data):
         item.continued_from, item.jumps_out = jumps_of(read_text(raw.data), parsed)
     return item
 
 
 _IN = ("上接", "接", "续")
+#: 转, 接 and 续 in UTF-8 and in GB18030: a file without any has no jump mark to read.
+_JUMP_BYTES = tuple(c.encode(e) for c in "转接续" for e in ("utf-8", "gb18030"))
+
+
+def _may_jump(data: bytes) -> bool:
+    return any(mark in data for mark in _JUMP_BYTES)
 
 
 def jumps_of(text: str, parsed: ParsedPage) -> tuple[int | None, tuple[int, ...]]:
