@@ -9,6 +9,7 @@ could do as well and which the reader undoes in one click; ``next`` is still
 checked to stay on this site.
 """
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
@@ -16,6 +17,7 @@ from django.views.i18n import set_language
 
 from editions.api import admin as _api_admin  # noqa: F401  (API keys in the admin, before its URLs)
 from editions.health import healthz
+from editions.printed import serving
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -24,3 +26,8 @@ urlpatterns = [
     path("", include("editions.machine_urls")),  # /api/, /feeds/, sitemaps, robots.txt
     path("", include("editions.urls")),
 ]
+
+# Media on this machine's disk (no bucket): nothing else serves it under runserver or a
+# lone gunicorn, so Django does, with far-future headers (every stored name is hashed).
+if settings.STORAGES["default"]["BACKEND"].endswith(".FileSystemStorage"):
+    urlpatterns.insert(-2, path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", serving.media))

@@ -127,13 +127,18 @@ def test_a_change_to_a_page_refreshes_the_page_list_everywhere(client, edition):
 
 
 def test_pages_do_not_depend_on_other_editions(client, make_edition):
-    make_edition(date=datetime.date(2024, 8, 2))
-    before = settled(client, page_path(1, "2024-08-02"))
-    make_edition(date=datetime.date(2024, 8, 3))
-    response = client.get(page_path(1, "2024-08-02"), headers={"if-none-match": before["ETag"]})
+    """Publishing 08-04 changes only its neighbour 08-03 (下一期 becomes a link), never 08-02."""
+    for day in (1, 2, 3):
+        make_edition(date=datetime.date(2024, 8, day))
+    middle = settled(client, page_path(1, "2024-08-02"))
+    newest = settled(client, page_path(1, "2024-08-03"))
+    make_edition(date=datetime.date(2024, 8, 4))
+    response = client.get(page_path(1, "2024-08-02"), headers={"if-none-match": middle["ETag"]})
     assert response.status_code == 304
-    assert client.get(edition_path("2024-08-02", "next-edition"))["Location"] == edition_path(
-        "2024-08-03"
+    response = client.get(page_path(1, "2024-08-03"), headers={"if-none-match": newest["ETag"]})
+    assert response.status_code == 200
+    assert client.get(edition_path("2024-08-03", "next-edition"))["Location"] == edition_path(
+        "2024-08-04"
     )
 
 
