@@ -154,7 +154,7 @@ def test_stepping_to_the_neighbouring_edition_costs_one_query(
     assert response["Location"] == target
 
 
-def test_a_page_with_its_image_and_regions_costs_one_query_more(
+def test_a_page_or_article_with_its_image_and_regions_costs_one_query_more(
     client, two_editions, django_assert_num_queries
 ):
     """The regions (with their articles' titles) are the one query an image adds."""
@@ -169,5 +169,15 @@ def test_a_page_with_its_image_and_regions_costs_one_query_more(
     with django_assert_num_queries(4):
         response = client.get(page_path(2, LARGE))
     assert response.content.decode().count("<polygon") == 10
-    with django_assert_num_queries(4):  # the article view is not affected
-        assert client.get(article_path(2, 2, LARGE)).status_code == 200
+    # The article view: its regions on the pages it is printed on are the one query an
+    # image adds (for its position on the page); its photos come with the article's own
+    # row (a LEFT JOIN), so they cost none, however many there are.
+    from tests.test_printed_article import add_photo
+
+    story = two_editions.pages.get(number=2).articles.get(position=2)
+    for order in (1, 2, 3):
+        add_photo(story, order, f"图{order}")
+    with django_assert_num_queries(5):
+        response = client.get(article_path(2, 2, LARGE))
+    assert response.content.decode().count('class="article-photo"') == 3
+    assert response.content.decode().count("<polygon") == 1

@@ -25,7 +25,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from ..models import Edition, Page
-from . import pdfs
+from . import pdfs, regions
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ RENDER_VERSION = 1
 #: Display widths for srcset: a phone, a tablet or desktop column, a zoomed-in desktop.
 WIDTHS = (480, 960, 1600)
 THUMB_WIDTH = 200
+#: What other steps note in Page.printed, kept when a page's derivatives are made again.
+KEPT = ("edition_pdf", "regions", "crops")
 #: AVIF is smaller but far slower to encode; WebP is the fallback every browser reads.
 FORMATS = (("avif", {"quality": 55, "speed": 8}), ("webp", {"quality": 78, "method": 4}))
 
@@ -57,7 +59,8 @@ def _hash_tag(key: str) -> str:
     return hashlib.blake2b(key.encode(), digest_size=5).hexdigest()
 
 
-def _save(name: str, data: bytes) -> str:
+def save_once(name: str, data: bytes) -> str:
+    """Store ``data`` under ``name`` unless there already (the name holds a content hash)."""
     if default_storage.exists(name):  # same content hash in the name: already made
         return name
     return default_storage.save(name, ContentFile(data))
@@ -113,17 +116,18 @@ def render_page(page: Page, *, force: bool = False) -> bool:
     stem = f"{folder(page)}/{page.label or page.number}-{_hash_tag(key)}"
     made = {"key": key, "width": image.width, "height": image.height, "sizes": {}}
     if from_pdf:
-        made["full"] = _save(f"{stem}-full.jpg", _encode(image, "jpeg", {"quality": 85}))
+        made["full"] = save_once(f"{stem}-full.jpg", _encode(image, "jpeg", {"quality": 85}))
     widths = sorted({min(width, image.width) for width in WIDTHS})
     for fmt, options in available_formats():
-        made["sizes"][fmt] = [
-            [width, _save(f"{stem}-w{width}.{fmt}", _encode(_resized(image, width), fmt, options))]
-            for width in widths
-        ]
+        made["sizes"][fmt] = []
+        for width in widths:
+            data = _encode(_resized(image, width), fmt, options)
+            made["sizes"][fmt].append([width, save_once(f"{stem}-w{width}.{fmt}", data)])
     thumb = _resized(image, THUMB_WIDTH)
-    made["thumb"] = _save(f"{stem}-thumb.webp", _encode(thumb, "webp", {"quality": 70}))
-    if printed.get("edition_pdf"):
-        made["edition_pdf"] = printed["edition_pdf"]
+    made["thumb"] = save_once(f"{stem}-thumb.webp", _encode(thumb, "webp", {"quality": 70}))
+    for kept in KEPT:
+        if kept in printed:
+            made[kept] = printed[kept]
     Page.objects.filter(pk=page.pk).update(printed=made)
     page.printed = made
     return True
@@ -170,13 +174,28 @@ def render_pages_for(pages: Iterable[Page], *, force: bool = False, progress=Non
                     if render_page(page, force=force):
                         changed = True
                         made += 1
+                    changed |= regions.refresh(page, force=force)
                 except Exception:  # one unreadable file must not stop the run
                     logger.exception("render_pages: %s page %s failed", edition, page.number)
                 if progress is not None:
                     progress(page)
         before = [(p.printed or {}).get("edition_pdf") for p in edition_pages]
-        render_edition_pdf(edition, edition_pages, force=force)
+        try:
+            render_edition_pdf(edition, edition_pages, force=force)
+        except Exception:  # a broken page PDF: no edition PDF, the pages still show
+            logger.exception("render_pages: the PDF of %s failed", edition)
         changed |= before != [(p.printed or {}).get("edition_pdf") for p in edition_pages]
         if changed:
             edition.touch()
     return made
+
+
+def render_changed_since(when) -> int:
+    """Render the pages of every edition changed since ``when`` (an import's start).
+
+    The importer's one call: an import touches each edition it writes into, so
+    these are the pages it touched (and perhaps a few an editor changed meanwhile,
+    which costs nothing: what is already made is kept).
+    """
+    pages = Page.objects.filter(edition__updated_at__gte=when).exclude(image="", pdf="")
+    return render_pages_for(list(pages.order_by("edition_id", "number")))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import urlencode
@@ -28,11 +28,14 @@ from django_filters.views import FilterView
 
 from .. import caching, links, reading, seo
 from ..filters import HeadlineFilter
-from ..models import Article, Edition, Page, Paper, Region
+from ..models import Article, Edition, Page, Paper, Photo, Region
 from ..printed import display
+from ..printed import regions as printed_regions
 
 #: What a headline list needs of an article; the body stays in the database.
 HEADLINE_FIELDS = ("page", "position", "kicker", "title", "subtitle")
+#: What the article view shows of its photos (joined to the article's own query).
+PHOTO_FIELDS = ("order", "caption", "image")
 
 
 def headline_rows(page: Page, *, also: Q | None = None):
@@ -294,12 +297,26 @@ class ArticleDetailView(EditionMixin, DetailView):
     model = Article
 
     def get_object(self, queryset=None) -> Article:
+        """The article with its photos, in the one query: a row per photo (LEFT JOIN).
+
+        Photos are few (one to five on a printed page), so repeating the article's
+        columns on each row costs less than a second round trip.
+        """
         page = self.page_by_number(self.kwargs["number"])
-        try:
-            article = Article.objects.get(page=page, position=self.kwargs["position"])
-        except Article.DoesNotExist:
-            raise Http404(_("This page has no such article.")) from None
+        rows = list(
+            Article.objects.filter(page=page, position=self.kwargs["position"])
+            .annotate(**{f"photo_{name}": F(f"photos__{name}") for name in PHOTO_FIELDS})
+            .order_by("photos__order")
+        )
+        if not rows:
+            raise Http404(_("This page has no such article."))
+        article = rows[0]
         article.page = page
+        article.photo_rows = [
+            Photo(article=article, **{name: getattr(row, f"photo_{name}") for name in PHOTO_FIELDS})
+            for row in rows
+            if row.photo_order is not None and row.photo_image
+        ]
         return article
 
     def current_page(self) -> Page | None:
@@ -316,8 +333,12 @@ class ArticleDetailView(EditionMixin, DetailView):
         previous_article, next_article = reading.reading_neighbours(article, rows)
         segments = reading.story_segments(article, self.pages_by_number)
         printed = reading.printed_pages(segments, page)
+        positions = self.positions(article, printed)
         meta = self.meta(article, printed)
         context.update(
+            photos=article.photo_rows,
+            positions=positions,
+            og_image=self.og_image(article),
             headlines=reading.page_headlines(page, listed),
             previous_article=previous_article,
             next_article=next_article,
@@ -329,6 +350,34 @@ class ArticleDetailView(EditionMixin, DetailView):
             ),
         )
         return context
+
+    def positions(self, article: Article, printed: list[Page]) -> list[dict]:
+        """Where the story is printed: each page of it that has an image, small, with the
+        article's regions on it. One query for the regions, only when a page has an image."""
+        shown = [(page, display.printed_page(page)) for page in printed]
+        shown = [(page, image) for page, image in shown if image and image.thumb]
+        if not shown:
+            return []
+        regions: dict[int, list[Region]] = {}
+        rows = Region.objects.filter(article_id=article.pk, page_id__in=[p.pk for p, _ in shown])
+        for region in rows.order_by("order"):
+            region.article = article
+            regions.setdefault(region.page_id, []).append(region)
+        return [
+            {
+                "page": page,
+                "printed": image,
+                "hotspots": display.hotspots(image, regions.get(page.pk, [])),
+            }
+            for page, image in shown
+        ]
+
+    def og_image(self, article: Article) -> str:
+        """The link preview's picture: the article cut out of its page, else its first photo."""
+        url = printed_regions.crop_url(article.page, article.pk)
+        if not url and article.photo_rows:
+            url = article.photo_rows[0].image.url
+        return self.request.build_absolute_uri(url) if url else ""
 
     def neighbour_filter(self, article: Article) -> Q:
         """The articles just before and after this one in edition order, across pages."""
