@@ -5,24 +5,43 @@ into options, shows progress, prints one line per failed or skipped file and a
 summary, and exits non-zero when any file failed.
 """
 
+import argparse
 import datetime
 import re
 import sys
+import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from tqdm import tqdm
 
 from editions.converters import EDITION_CODE_REGEX
-from editions.importing import Status, pages_import
+from editions.importing import Status, new_run, pages_import
 from editions.models import ImportRun, Paper
-from editions.sources import iter_path_sources
+from editions.sources import iter_path_sources, printable
+
+#: How often a running import says it is alive on its record (seconds): a record
+#: silent for much longer belongs to a process that was killed.
+HEARTBEAT_SECONDS = 5
 
 
 def iso_date(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"--date {value!r} is not a date in the form YYYY-MM-DD.") from exc
+        raise CommandError(date_problem(value)) from exc
+
+
+def date_problem(value: str) -> str:
+    return f"--date {printable(value)!r} is not a date in the form YYYY-MM-DD."
+
+
+def date_argument(value: str) -> datetime.date:
+    """``--date`` as argparse reads it: a bad date is a usage error, not a traceback."""
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(date_problem(value)) from None
 
 
 def find_paper(code: str | None) -> Paper | None:
@@ -86,7 +105,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--date",
-            type=iso_date,
+            type=date_argument,
             help="Edition date YYYY-MM-DD for every file (else taken from the path or the file).",
         )
         parser.add_argument(
@@ -116,8 +135,32 @@ class Command(BaseCommand):
         show_bar = verbosity >= 1 and sys.stderr.isatty()
         bar = tqdm(unit="file", desc="import", disable=not show_bar, leave=False)
 
+        # A path given on the command line may not be valid UTF-8 (a mirror saved on
+        # another system): it is shown and recorded escaped, and read as given.
+        label = "\n".join(printable(str(path)) for path in paths)
+        run = new_run(
+            source=ImportRun.Source.COMMAND,
+            paper=paper,
+            label=label,
+            dry_run=options["dry_run"],
+            options={
+                "date": date.isoformat() if date else None,
+                "edition": edition_code,
+                "publish": not options["unpublished"],
+                "overwrite": options["overwrite_corrections"],
+            },
+        )
+        alive = {"at": time.monotonic(), "files": 0}
+
         def on_result(result):
             bar.update(1)
+            alive["files"] += 1
+            if time.monotonic() - alive["at"] >= HEARTBEAT_SECONDS:
+                alive["at"] = time.monotonic()
+                run.heartbeat_at = timezone.now()  # kept by the final save too
+                ImportRun.objects.filter(pk=run.pk).update(
+                    heartbeat_at=run.heartbeat_at, files=alive["files"]
+                )
             if result.status == Status.FAILED:
                 bar.clear()
                 self.stderr.write(f"{result.name}: {result.detail}")
@@ -137,9 +180,8 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 publish=not options["unpublished"],
                 overwrite=options["overwrite_corrections"],
-                source=ImportRun.Source.COMMAND,
-                label="\n".join(paths),
                 on_result=on_result,
+                run=run,
             )
         finally:
             bar.close()
@@ -147,6 +189,6 @@ class Command(BaseCommand):
         if verbosity >= 1:
             self.stdout.write(report.summary())
         if report.files == 0:
-            raise CommandError("No raw page files found in " + ", ".join(paths) + ".")
+            raise CommandError("No raw page files found in " + label.replace("\n", ", ") + ".")
         if report.failed:
             raise CommandError(f"{report.failed} of {report.files} files failed.")
