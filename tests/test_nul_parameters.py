@@ -50,12 +50,19 @@ def test_admin_lists(superuser_client, edition, model, params):
     assert response.status_code in (200, 302)
 
 
-@pytest.mark.parametrize(
-    ("model", "field"), [("article", "page"), ("page", "section")]
-)
+@pytest.mark.parametrize(("model", "field"), [("article", "page"), ("page", "section")])
 def test_admin_autocomplete(superuser_client, edition, model, field):
     response = superuser_client.get(
         reverse("admin:autocomplete"),
         {"app_label": "editions", "model_name": model, "field_name": field, "term": NUL},
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"edition": "notadate"}, {"edition": "2024-02-30"}, {"page": "²"}, {"page": "9" * 40}],
+)
+def test_odd_admin_filter_values_are_no_error(superuser_client, edition, params):
+    response = superuser_client.get(reverse("admin:editions_article_changelist"), params)
+    assert response.status_code in (200, 302)
