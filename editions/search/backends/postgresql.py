@@ -235,9 +235,11 @@ def scan_sql(
     sql, params = condition
     exists_sql, exists_params = exists
     order = "DESC" if descending else "ASC"
+    # OFFSET 0 keeps EXISTS a check per candidate: the planner would otherwise turn it
+    # into a join that first walks every article of the filters' editions.
     return (
         f"SELECT {columns} FROM {ENTRY} e WHERE {sql} AND e.key >= %s AND e.key < %s "
-        f"AND EXISTS ({exists_sql}) ORDER BY e.key {order} LIMIT {int(limit)}",
+        f"AND EXISTS ({exists_sql} OFFSET 0) ORDER BY e.key {order} LIMIT {int(limit)}",
         [*params, low, high, *exists_params],
     )
 
