@@ -20,20 +20,21 @@ from django.contrib import admin, messages
 from django.db.models import Count, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.text import format_lazy
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import jobs
-from .adminkit.history import VersionedAdmin, field_changes
+from .adminkit import regions as regions_admin
+from .adminkit.history import REASON_MAX_LENGTH, VersionedAdmin, field_changes
 from .adminkit.papers import PaperScopedAdmin, ScopedRelatedFilter, limit_to_papers
 from .adminkit.upload import RawPageUploadMixin
-from .forms import ArticleAdminForm, ArticleHeadlineForm, PageAdminForm, SectionAdminForm
-from .models import ARTICLE_TEXT_FIELDS, Article, Edition, ImportRun, Page, Paper, Section
+from .forms import ArticleAdminForm, ArticleHeadlineForm, SectionAdminForm
+from .models import ARTICLE_TEXT_FIELDS, Article, Edition, ImportRun, Page, Paper, Region, Section
+from .printed import render_pages_for
 
-admin.site.site_header = format_lazy(
-    "{} · {}", settings.NEWSPAPER_GROUP_NAME, _("Editors' desk")
-)
+admin.site.site_header = format_lazy("{} · {}", settings.NEWSPAPER_GROUP_NAME, _("Editors' desk"))
 admin.site.site_title = _("Editors' desk")
 admin.site.index_title = _("Editors' desk")
 
@@ -290,31 +291,47 @@ class ArticleInline(admin.TabularInline):
 
 @admin.register(Page)
 class PageAdmin(PaperScopedAdmin, VersionedAdmin):
-    form = PageAdminForm
+    form = regions_admin.PageFilesRegionsForm
     paper_lookup = "edition__paper"
-    list_display = ("edition_date", "label", "name", "section", "editor", "article_count")
+    list_display = (
+        "edition_date",
+        "label",
+        "name",
+        "section",
+        "editor",
+        "article_count",
+        "regions_origin",
+    )
     list_display_links = ("label", "name")
     list_select_related = ("edition__paper", "section")
     list_filter = (
         ("edition__paper", ScopedRelatedFilter),
         "edition__is_published",
+        regions_admin.RegionOriginFilter,
     )
     date_hierarchy = "edition__date"
     search_fields = ("name", "label", "editor", "section__name")
     ordering = ("-edition__date", "number")
     autocomplete_fields = ("section",)
-    fields = ("edition", "number", "label", "name", "section", "editor", "correction_note")
+    fieldsets = (
+        (None, {"fields": ("edition", "number", "label", "name", "section", "editor")}),
+        (
+            _("The page as printed"),
+            {"fields": ("printed_files", "image_upload", "pdf_upload", "regions")},
+        ),
+        (None, {"fields": ("correction_note",)}),
+    )
     inlines = (ArticleInline,)
     view_on_site = True
-    history_diff_fields = ("label", "name", "section", "editor")
+    history_diff_fields = ("label", "name", "section", "editor", "image", "pdf")
     history_select_related = ("section",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_article_total()
+        return regions_admin.with_region_origin(super().get_queryset(request).with_article_total())
 
     def get_readonly_fields(self, request, obj=None):
         # Edition and number identify the page to re-imports: shown, not edited.
-        return ("edition", "number") if obj else ()
+        return ("edition", "number", "printed_files") if obj else ("printed_files",)
 
     @admin.display(description=_("edition"), ordering="edition__date")
     def edition_date(self, page):
@@ -326,6 +343,48 @@ class PageAdmin(PaperScopedAdmin, VersionedAdmin):
     @admin.display(description=_("articles"), ordering="article_total")
     def article_count(self, page):
         return page.article_total
+
+    @admin.display(description=_("regions"))
+    def regions_origin(self, page):
+        return regions_admin.origin_label(page)
+
+    @admin.display(description=_("Files"))
+    def printed_files(self, page):
+        if page is None or page.pk is None:
+            return "—"
+        links = [
+            format_html('<a href="{}">{}</a>', field.url, label)
+            for field, label in ((page.image, _("page image")), (page.pdf, _("page PDF")))
+            if field
+        ]
+        return format_html_join(" · ", "{}", ((link,) for link in links)) if links else "—"
+
+    def change_reason(self, request, form) -> str | None:
+        reason = super().change_reason(request, form)
+        note = form.region_note() if hasattr(form, "region_note") else ""
+        joined = "; ".join(part for part in (reason, note) if part)
+        return Truncator(joined).chars(REASON_MAX_LENGTH) or None
+
+    def save_model(self, request, obj, form, change):
+        uploaded = regions_admin.store_uploads(obj, form)
+        super().save_model(request, obj, form, change)
+        drawn = form.cleaned_data.get("regions")
+        if drawn is not None:
+            regions_admin.save_regions(obj, drawn)
+        if uploaded or drawn is not None:
+            # Derivatives for a new file, crops for new regions; detection skips regions
+            # an editor drew. Made now, so the editor's next look at the page shows them.
+            render_pages_for([obj], force=uploaded)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        name = str(Region._meta.verbose_name)
+        for kind, region in getattr(form, "region_log", []):
+            entry = {"name": name, "object": region}
+            if kind == "changed":
+                entry["fields"] = [str(Region._meta.get_field("points").verbose_name)]
+            message.append({kind: entry})
+        return message
 
 
 # --- articles --------------------------------------------------------------------------

@@ -83,6 +83,7 @@ def test_the_articles_position_marks_its_region_and_links_back_to_the_page(clien
     html = soup(client, article_path(2, 3))
     figure = html.select_one(".article-position .position-page")
     assert figure.a["href"] == page.get_absolute_url()
+    assert figure.select_one(".position-back").get_text() == "返回本版"
     assert figure.img["src"].endswith(".webp")
     polygons = figure.select("svg.position-regions polygon")
     assert len(polygons) == 1

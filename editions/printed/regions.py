@@ -93,9 +93,9 @@ def detect_regions(page: Page, *, force: bool = False) -> bool:
     if noted == Origin.EDITOR:  # even none: an editor deleting every region meant it
         return False
     has_regions = Region.objects.filter(page_id=page.pk).exists()
-    if has_regions and noted not in (Origin.DETECTED, ""):
+    if has_regions and noted == Origin.SOURCE:
         return False
-    if has_regions and noted == "":
+    if has_regions and noted != Origin.DETECTED:  # never looked at, or none until an import
         note_origin(page, Origin.SOURCE)
         return True
     if display.printed_page(page) is None or not page.pdf:
