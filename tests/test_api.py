@@ -126,6 +126,17 @@ def test_an_edition_lists_its_pages_with_files(client, edition):
     assert page["url"] == "http://testserver/ljrb/2024-08-02/page/2/"
 
 
+def test_a_rendered_page_has_its_thumbnail(client, edition):
+    from editions.models import Page
+
+    Page.objects.filter(edition=edition, number=2).update(
+        printed={"thumb": "printed/ljrb/2024-08-02/02-thumb-0a1b2c.webp"}
+    )
+    pages = get(client, edition_api())["pages"]
+    assert pages[1]["thumbnail"].endswith("/media/printed/ljrb/2024-08-02/02-thumb-0a1b2c.webp")
+    assert pages[0]["thumbnail"] is None
+
+
 def test_a_page_has_its_headlines_in_order_and_regions_with_articles(client, edition):
     data = get(client, page_api(2))
     assert [h["position"] for h in data["headlines"]] == [1, 2, 3]

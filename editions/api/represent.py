@@ -6,6 +6,7 @@ API's own from its URL names; both are made absolute for the request's host.
 
 from __future__ import annotations
 
+from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -27,6 +28,10 @@ class Builder:
 
     def file_url(self, field) -> str | None:
         return self.absolute(field.url) if field else None
+
+    def stored_url(self, name: str | None) -> str | None:
+        """A derivative's URL, from its name in the default storage."""
+        return self.absolute(default_storage.url(name)) if name else None
 
     # --- papers -----------------------------------------------------------------
 
@@ -103,8 +108,8 @@ class Builder:
             "section": self.section(page.section, page.edition.paper),
             "image": image,
             "pdf": pdf,
-            # No thumbnails are made yet; readers' page lists show the labels.
-            "thumbnail": None,
+            # Made by render_pages (editions.printed) once the page has an image.
+            "thumbnail": self.stored_url((page.printed or {}).get("thumb")),
         }
 
     # --- articles -----------------------------------------------------------------
