@@ -336,3 +336,25 @@ def test_rebuild_swaps_in_a_complete_index_and_resumes(edition, capsys):
     call_command("rebuild_search_index", verbosity=0)  # again: same result
     assert len(found("第一段")) == 12
     call_command("rebuild_search_index", "--pending", verbosity=0)
+
+
+@pytest.fixture(params=["walk", "bitmap"])
+def plan(request, monkeypatch):
+    """On PostgreSQL, each of the two plans forced (on SQLite there is one plan)."""
+    from editions.search.backends import postgresql
+
+    monkeypatch.setattr(postgresql, "PLAN", request.param)
+    return request.param
+
+
+@pytest.mark.parametrize(
+    "q", ["国", "国家", "国家主席", '"春耕 生产"', "人民 -政协", '"国家 主席" 人', "政协 春"]
+)
+def test_both_postgresql_plans_page_and_count_exactly_the_matches(corpus, plan, q):
+    """Whichever plan is chosen for a query, its pages and facets hold the same
+    articles as the plain filter (the plans differ only in cost)."""
+    queryset = Article.objects.all().search(q)
+    expected = set(queryset.values_list("pk", flat=True))
+    for order in ("relevance", "newest", "oldest"):
+        assert sorted(every_page(queryset, order)) == sorted(expected)
+    assert queryset.search_facets().total == len(expected)

@@ -164,7 +164,13 @@ class SearchQuerySetMixin:
                 end = below if tier == top else high
                 scans.append(
                     backend.scan_sql(
-                        condition, exists, low, min(end, high), descending=True, limit=size + 1
+                        condition,
+                        exists,
+                        low,
+                        min(end, high),
+                        descending=True,
+                        limit=size + 1,
+                        using=self.db,
                     )
                 )
         else:
@@ -173,13 +179,21 @@ class SearchQuerySetMixin:
                 start = max(low, after + 1) if after is not None else low
                 scans.append(
                     backend.scan_sql(
-                        condition, exists, start, high, descending=False, limit=size + 1
+                        condition,
+                        exists,
+                        start,
+                        high,
+                        descending=False,
+                        limit=size + 1,
+                        using=self.db,
                     )
                 )
             else:
                 end = min(high, after) if after is not None else high
                 scans.append(
-                    backend.scan_sql(condition, exists, low, end, descending=True, limit=size + 1)
+                    backend.scan_sql(
+                        condition, exists, low, end, descending=True, limit=size + 1, using=self.db
+                    )
                 )
         union = " UNION ALL ".join(
             f"SELECT article_id FROM ({sql}) AS scan{n}" for n, (sql, _) in enumerate(scans)
@@ -211,6 +225,7 @@ class SearchQuerySetMixin:
             self._search_high,
             descending=True,
             limit=limit + 1,
+            using=self.db,
         )
         from editions.models import Article, Page, Section
 

@@ -26,7 +26,7 @@ import time
 from collections.abc import Sequence
 
 from ..documents import Document
-from ..query import Query, Term, Tokens
+from ..query import Query, Tokens
 
 ENTRY = "editions_search_entry"
 TOKENS = "string_to_array(e.head || e.body, ' ')"
@@ -66,6 +66,8 @@ def create_indexes(cursor, suffix: str = "") -> None:
     cursor.execute(
         f"CREATE INDEX {table}_chars ON {table} USING gin ((string_to_array(head || body, NULL)))"
     )
+    for name in ("tokens", "chars"):
+        cursor.execute(f"ALTER INDEX {table}_{name} ALTER COLUMN 1 SET STATISTICS {STATISTICS}")
     cursor.execute(f"CREATE INDEX {table}_edition ON {table} (edition_id)")
     cursor.execute(f"CREATE INDEX {table}_indexed ON {table} (indexed_at)")
 
@@ -125,64 +127,96 @@ def size_bytes(cursor) -> int:
 
 
 # --- reading -------------------------------------------------------------------
-
-#: A condition on the entry row ``e``: SQL with its parameters.
-Condition = tuple[str, list]
-
-
-def _like(seq: Tokens) -> str:
-    return "% " + " ".join(seq.tokens) + ("%" if seq.prefix else " %")
-
-
-def _indexed(seq: Tokens) -> Condition:
-    """The sequence, in a form the GIN indexes serve, rechecked where they can't be exact."""
-    if seq.is_char:
-        return f"{CHARS} @> %s::text[]", [list(seq.tokens)]
-    whole = list(seq.tokens[:-1] if seq.prefix else seq.tokens)
-    parts, params = [f"{TOKENS} @> %s::text[]"], [whole]
-    if seq.prefix:
-        parts.append(f"{CHARS} @> %s::text[]")
-        params.append([seq.tokens[-1]])
-    if len(seq.tokens) > 1:
-        parts.append(f"{TEXT} LIKE %s")
-        params.append(_like(seq))
-    return " AND ".join(parts), params
+#
+# Two plans, chosen here rather than by the planner, because the planner can only
+# test a row against the GIN expression by cutting the whole token string again
+# (about 150 us a row), which makes its key-ordered plan slow for all but the
+# commonest words:
+#
+# * *walk*: the key index backwards, each row tested with ``strpos`` on the stored
+#   token strings (a few us), stopped after one page. Cheap when the words are
+#   common: about ``limit / frequency`` rows are read.
+# * *bitmap*: GIN gives the candidates, they are sorted by key, and only then are the
+#   exact tests (phrases, exclusions, tiers, the queryset's filters) run, on as
+#   few of the newest candidates as fill the page. Cheap when the words are rare:
+#   every candidate's heap row is read once, none of its text unless needed.
+#
+# The choice uses the frequencies ANALYZE keeps for the GIN expressions (their
+# statistics target is raised so that tokens down to about 1% are known).
 
 
-def _check(seq: Tokens, column: str = TEXT) -> Condition:
-    """The sequence checked on the row alone (cheap per row, no index)."""
-    if seq.is_char:
-        return f"strpos({column}, %s) > 0", [seq.tokens[0]]
-    return f"{column} LIKE %s", [_like(seq)]
+class Condition:
+    """A condition on the entry row ``e``: what GIN can look up (``index``, may be
+    None) and the exact test on the row (``check``), both SQL with parameters; and
+    the tokens whose frequencies estimate how many rows match."""
+
+    def __init__(self, index, check, lookups):
+        self.index = index
+        self.check = check
+        self.lookups = lookups  # one tuple of (kind, token) per required term
 
 
-def _any(term: Term, make) -> Condition:
-    parts = [make(alt) for alt in term.alternatives]
+def _sql_and(parts: list[tuple[str, list]]) -> tuple[str, list]:
+    if not parts:
+        return "TRUE", []
+    return " AND ".join(f"({sql})" for sql, _ in parts), [p for _, ps in parts for p in ps]
+
+
+def _sql_or(parts: list[tuple[str, list]]) -> tuple[str, list]:
     return "(" + " OR ".join(f"({sql})" for sql, _ in parts) + ")", [
-        p for _, params in parts for p in params
+        p for _, ps in parts for p in ps
     ]
 
 
-def _and(conditions: list[Condition]) -> Condition:
-    return " AND ".join(f"({sql})" for sql, _ in conditions), [
-        p for _, params in conditions for p in params
-    ]
+def _needle(seq: Tokens) -> str:
+    """The sequence as it stands in a padded token string: consecutive tokens, the
+    last one a prefix when ``seq.prefix``."""
+    return " " + " ".join(seq.tokens) + ("" if seq.prefix else " ")
 
 
-def _without(query: Query) -> list[Condition]:
-    out = []
-    for term in query.excluded:
-        sql, params = _any(term, _check)
-        out.append((f"NOT {sql}", params))
-    return out
+def _check(seq: Tokens, columns: tuple[str, ...] = ("e.head", "e.body")) -> tuple[str, list]:
+    """The sequence tested on the row: head and body apart (a sequence never spans
+    them), so neither is copied into a concatenation."""
+    needle = seq.tokens[0] if seq.is_char else _needle(seq)
+    return _sql_or([(f"strpos({column}, %s) > 0", [needle]) for column in columns])
+
+
+def _lookup(seq: Tokens) -> tuple[tuple[str, list], tuple]:
+    """What GIN can look up for the sequence (a superset of its rows)."""
+    if seq.is_char:
+        return (f"{CHARS} @> %s::text[]", [list(seq.tokens)]), (("chars", seq.tokens[0]),)
+    whole = list(seq.tokens[:-1] if seq.prefix else seq.tokens)
+    parts = [(f"{TOKENS} @> %s::text[]", [whole])]
+    keys = [("tokens", token) for token in whole]
+    if seq.prefix:
+        parts.append((f"{CHARS} @> %s::text[]", [[seq.tokens[-1]]]))
+        keys.append(("chars", seq.tokens[-1]))
+    return _sql_and(parts), tuple(keys)
+
+
+def _exact(seq: Tokens) -> bool:
+    """Whether the GIN lookup alone is exactly the sequence (one token or one character)."""
+    return seq.is_char or (len(seq.tokens) == 1 and not seq.prefix)
 
 
 def match_condition(query: Query) -> Condition:
-    return _and([_any(t, _indexed) for t in query.terms] + _without(query))
+    index_parts, check_parts, lookups = [], [], []
+    for term in query.terms:
+        looked = [_lookup(alt) for alt in term.alternatives]
+        index_parts.append(_sql_or([sql for sql, _ in looked]))
+        check_parts.append(_sql_or([_check(alt) for alt in term.alternatives]))
+        # A term with alternatives is at least as common as its commonest one.
+        lookups.append(max((keys for _, keys in looked), key=len))
+    for term in query.excluded:
+        sql, params = _sql_or([_check(alt) for alt in term.alternatives])
+        check_parts.append((f"NOT {sql}", params))
+    return Condition(_sql_and(index_parts), _sql_and(check_parts), lookups)
 
 
-def _head(query: Query) -> Condition:
-    return _and([_any(t, lambda seq: _check(seq, "e.head")) for t in query.terms])
+def _head(query: Query) -> tuple[str, list]:
+    return _sql_and(
+        [_sql_or([_check(a, ("e.head",)) for a in t.alternatives]) for t in query.terms]
+    )
 
 
 def _pattern(seq: Tokens) -> str:
@@ -190,7 +224,7 @@ def _pattern(seq: Tokens) -> str:
     return text + ("[^ ]?" if seq.prefix else "")
 
 
-def _near(query: Query) -> Condition | None:
+def _near(query: Query) -> tuple[str, list] | None:
     """Two words within a few tokens of each other, either way round; for more words,
     all of them in a row as typed."""
     if len(query.terms) < 2 or any(t.alternatives[0].is_char for t in query.terms):
@@ -208,18 +242,83 @@ def tier_conditions(query: Query) -> list[tuple[int, Condition]]:
     base = match_condition(query)
     head, near = _head(query), _near(query)
     negated_head = (f"NOT ({head[0]})", head[1])
-    tiers = [(2, _and([base, head]))]
     if near:
-        tiers.append((1, _and([base, near, negated_head])))
-        tiers.append((0, _and([base, negated_head, (f"NOT ({near[0]})", near[1])])))
+        checks = [
+            (2, [base.check, head]),
+            (1, [base.check, near, negated_head]),
+            (0, [base.check, negated_head, (f"NOT ({near[0]})", near[1])]),
+        ]
     else:
-        tiers.append((0, _and([base, negated_head])))
-    return tiers
+        checks = [(2, [base.check, head]), (0, [base.check, negated_head])]
+    return [(tier, Condition(base.index, _sql_and(parts), base.lookups)) for tier, parts in checks]
 
 
 def ids_sql(query: Query) -> tuple[str, list]:
-    sql, params = match_condition(query)
+    condition = match_condition(query)
+    sql, params = _sql_and([condition.index, condition.check])
     return f"SELECT e.article_id FROM {ENTRY} e WHERE {sql}", params
+
+
+#: Statistics target of the GIN expressions: ANALYZE then knows the 10,000 commonest
+#: tokens (down to about 1% of the articles), which is what the plan choice needs.
+STATISTICS = 1000
+#: Frequencies cached per database alias for this long (seconds).
+STATS_SECONDS = 300.0
+#: Rough costs (us) of reading one row by walking and one candidate from a bitmap.
+WALK_COST = 15.0
+BITMAP_COST = 2.5
+#: Force a plan ("walk" or "bitmap"), for tests; None: choose.
+PLAN: str | None = None
+
+_stats: dict[str, tuple[float, dict[tuple[str, str], float], dict[str, float], float]] = {}
+
+
+def _frequencies(using: str):
+    """(token frequencies by (kind, token), the floor below them by kind, rows)."""
+    from django.db import connections
+
+    cached = _stats.get(using)
+    if cached and time.monotonic() - cached[0] < STATS_SECONDS:
+        return cached[1:]
+    known: dict[tuple[str, str], float] = {}
+    floors: dict[str, float] = {}
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [ENTRY])
+        row = cursor.fetchone()
+        rows = max(float(row[0]) if row else 0.0, 0.0)
+        for kind in ("tokens", "chars"):
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs "
+                "FROM pg_stats WHERE tablename = %s",
+                [f"{ENTRY}_{kind}"],
+            )
+            found = cursor.fetchone()
+            if found and found[0]:
+                elems, freqs = found
+                known.update(((kind, e), f) for e, f in zip(elems, freqs, strict=False))
+                floors[kind] = freqs[len(elems)]  # the least frequency kept
+    _stats[using] = (time.monotonic(), known, floors, rows)
+    return known, floors, rows
+
+
+def _plan(condition: Condition, limit: int, using: str | None) -> str:
+    if PLAN:
+        return PLAN
+    if using is None:
+        return "bitmap"
+    known, floors, rows = _frequencies(using)
+    if not rows or not floors:
+        return "bitmap"  # never analysed: small, or fresh
+    frequency = 1.0
+    for keys in condition.lookups:
+        # A term's rows are at most those of its rarest token; unknown ones are rarer
+        # than every token ANALYZE kept.
+        frequency *= min(known.get(key, floors.get(key[0], 0.0) / 2) for key in keys)
+    if frequency <= 0:
+        return "bitmap"
+    walk = limit / frequency * WALK_COST
+    bitmap = frequency * rows * BITMAP_COST
+    return "walk" if walk < bitmap else "bitmap"
 
 
 def scan_sql(
@@ -231,16 +330,31 @@ def scan_sql(
     descending: bool,
     limit: int,
     columns: str = "e.key, e.article_id",
+    using: str | None = None,
 ) -> tuple[str, list]:
-    sql, params = condition
     exists_sql, exists_params = exists
     order = "DESC" if descending else "ASC"
+    check_sql, check_params = condition.check
     # OFFSET 0 keeps EXISTS a check per candidate: the planner would otherwise turn it
     # into a join that first walks every article of the filters' editions.
+    if _plan(condition, limit, using) == "walk":
+        return (
+            f"SELECT {columns} FROM {ENTRY} e WHERE e.key >= %s AND e.key < %s "
+            f"AND {check_sql} AND EXISTS ({exists_sql} OFFSET 0) "
+            f"ORDER BY e.key {order} LIMIT {int(limit)}",
+            [low, high, *check_params, *exists_params],
+        )
+    index_sql, index_params = condition.index
+    # ``key + 0``: sorted after the bitmap, never walked with the GIN test per row;
+    # the outer query reads the sorted candidates in that order (no second sort) and
+    # runs the exact tests only until the page is full.
     return (
-        f"SELECT {columns} FROM {ENTRY} e WHERE {sql} AND e.key >= %s AND e.key < %s "
-        f"AND EXISTS ({exists_sql} OFFSET 0) ORDER BY e.key {order} LIMIT {int(limit)}",
-        [*params, low, high, *exists_params],
+        f"SELECT {columns} FROM (SELECT e.key + 0 AS key, e.article_id, e.head, e.body "
+        f"FROM {ENTRY} e WHERE {index_sql} AND e.key >= %s AND e.key < %s "
+        f"ORDER BY e.key + 0 {order} OFFSET 0) e "
+        f"WHERE {check_sql} AND EXISTS ({exists_sql} OFFSET 0) "
+        f"ORDER BY e.key {order} LIMIT {int(limit)}",
+        [*index_params, low, high, *check_params, *exists_params],
     )
 
 

@@ -264,9 +264,11 @@ def scan_sql(
     descending: bool,
     limit: int,
     columns: str = "f.rowid AS key, e.article_id",
+    using: str | None = None,
 ) -> tuple[str, list]:
     """Matches of ``expression`` with keys in [low, high), that pass ``exists``, in key
-    order: FTS5 drives, so it stops after ``limit`` rows."""
+    order: FTS5 drives, so it stops after ``limit`` rows (one plan whatever the
+    words, so ``using`` is not needed)."""
     exists_sql, exists_params = exists
     order = "DESC" if descending else "ASC"
     return (
