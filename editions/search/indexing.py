@@ -52,13 +52,15 @@ def search_index_update(article_ids: Iterable[int], *, using: str = DEFAULT_DB_A
     with transaction.atomic(using=using), connection.cursor() as cursor:
         for start in range(0, len(ids), FLUSH_BATCH):
             chunk = ids[start : start + FLUSH_BATCH]
+            # The queue's rows first, then the index's: the order the delete trigger
+            # and every flush keep, so two writers of one article wait, never deadlock.
+            backend.clear_pending(cursor, chunk)
             docs = documents_for(chunk, using=using)
             found = {doc.article_id for doc in docs}
             written += backend.write(cursor, docs)
             missing = [i for i in chunk if i not in found]
             if missing:
                 backend.remove(cursor, missing)
-            backend.clear_pending(cursor, chunk)
     return written
 
 
@@ -70,8 +72,8 @@ def search_index_remove(article_ids: Iterable[int], *, using: str = DEFAULT_DB_A
     connection = connections[using]
     backend = backends.for_connection(connection)
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        backend.remove(cursor, ids)
         backend.clear_pending(cursor, ids)
+        backend.remove(cursor, ids)
 
 
 def search_index_flush(*, limit: int | None = None, using: str = DEFAULT_DB_ALIAS) -> int:

@@ -350,12 +350,13 @@ def scan_sql(
             [low, high, *check_params, *exists_params],
         )
     index_sql, index_params = condition.index
-    # ``key + 0``: sorted after the bitmap, never walked with the GIN test per row;
+    # ``key + 0``: the dates filter and the order apply after the bitmap, never by the
+    # key index with the GIN test per row;
     # the outer query reads the sorted candidates in that order (no second sort) and
     # runs the exact tests only until the page is full.
     return (
         f"SELECT {columns} FROM (SELECT e.key + 0 AS key, e.article_id, e.head, e.body "
-        f"FROM {ENTRY} e WHERE {index_sql} AND e.key >= %s AND e.key < %s "
+        f"FROM {ENTRY} e WHERE {index_sql} AND e.key + 0 >= %s AND e.key + 0 < %s "
         f"ORDER BY e.key + 0 {order} OFFSET 0) e "
         f"WHERE {check_sql} AND EXISTS ({exists_sql} OFFSET 0) "
         f"ORDER BY e.key {order} LIMIT {int(limit)}",
@@ -396,8 +397,8 @@ def install_triggers(cursor) -> None:
     cursor.execute(
         f"CREATE OR REPLACE FUNCTION {PENDING}_article() RETURNS trigger LANGUAGE plpgsql "
         "AS $$ BEGIN IF TG_OP = 'DELETE' THEN "
-        f"DELETE FROM {ENTRY} WHERE article_id = OLD.id; "
-        f"DELETE FROM {PENDING} WHERE article_id = OLD.id; RETURN OLD; END IF; "
+        f"DELETE FROM {PENDING} WHERE article_id = OLD.id; "
+        f"DELETE FROM {ENTRY} WHERE article_id = OLD.id; RETURN OLD; END IF; "
         f"INSERT INTO {PENDING} (article_id) VALUES (NEW.id) ON CONFLICT DO NOTHING; "
         "RETURN NEW; END $$"
     )
