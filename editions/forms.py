@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.validators import MaxLengthValidator
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -98,13 +99,16 @@ class ArticleAdminForm(CorrectionNoteForm):
         loaded = self.cleaned_data.get("loaded_version")
         if loaded and self.instance.pk:
             # The edition first, then the article: the lock order every writer keeps.
-            lock_edition(self.instance.page.edition_id)
-            current = (
-                Article.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("updated_at", flat=True)
-                .first()
-            )
+            # Inside the admin's change view the locks last until the save commits; a
+            # revert (simple-history's view has no transaction of its own) checks only.
+            with transaction.atomic():
+                lock_edition(self.instance.page.edition_id)
+                current = (
+                    Article.objects.select_for_update()
+                    .filter(pk=self.instance.pk)
+                    .values_list("updated_at", flat=True)
+                    .first()
+                )
             if current is not None and current.isoformat() != loaded:
                 raise forms.ValidationError(
                     _(

@@ -379,10 +379,11 @@ def test_concurrent_imports_of_one_edition_leave_no_duplicates(tmp_path):
     errors = []
 
     def worker():
+        err = io.StringIO()
         try:
-            call_command("import_pages", str(tmp_path), stdout=io.StringIO(), stderr=io.StringIO())
+            call_command("import_pages", str(tmp_path), stdout=io.StringIO(), stderr=err)
         except Exception as exc:
-            errors.append(exc)
+            errors.append(f"{exc}: {err.getvalue()}")
         finally:
             connection.close()
 

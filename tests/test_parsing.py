@@ -912,3 +912,28 @@ def test_printed_page_mark_wins_over_the_html_title():
     html = """<html><head><title>第09版</title></head><body><div>当前版：02版</div>
     <h1>标题</h1><div id="ozoom"><p>　　正文。</p></div></body></html>"""
     assert parse_page(html.encode(), "a.htm").page_number == 2
+
+
+def test_the_forms_load_whole_when_threads_parse_at_once(monkeypatch):
+    import threading
+
+    from editions.parsing import registry
+    from tests.rawpages import raw_page
+
+    monkeypatch.setattr(registry, "_forms", [])
+    results, barrier = [], threading.Barrier(8)
+
+    def parse():
+        barrier.wait()
+        try:
+            results.append(parse_page(raw_page().encode(), "p2-1.txt").title)
+        except Exception as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=parse) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(registry._forms) == len(registry.BUILTIN_FORMS)
+    assert all(isinstance(title, str) and title for title in results), results

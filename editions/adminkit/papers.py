@@ -97,7 +97,9 @@ class PaperScopedAdmin(admin.ModelAdmin):
             raise Http404(_("There is no such item among your papers."))
         # Deleted: its last version says where it was.
         history = getattr(self.model, "history", None)
-        last = history.filter(pk=object_id).order_by("-history_date").first() if history else None
+        # A version's own pk is history_id: look it up by the row's primary key.
+        row = {self.model._meta.pk.attname: object_id}
+        last = history.filter(**row).order_by("-history_date").first() if history else None
         if last is None:
             raise Http404
         if not request.user.is_superuser:

@@ -13,6 +13,7 @@ loaddata's table of compression formats: the table is data, the loop is one line
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -88,6 +89,7 @@ BUILTIN_FORMS = (
 )
 
 _forms: list[Form] = []
+_loading = threading.Lock()
 
 
 def register_form(name: str, sniff: Sniff, parse: Parse, *, before: str | None = None) -> None:
@@ -117,11 +119,18 @@ def forms() -> tuple[Form, ...]:
 
 
 def _load() -> None:
+    """Import the built-in forms once, whole: concurrent imports run in threads (a
+    worker, the tests), and a half-filled table would send files to no reader."""
     if _forms:
         return
-    for module_name in BUILTIN_FORMS:
-        module = importlib.import_module(f"{__package__}.formats.{module_name}")
-        _forms.append(Form(module.NAME, module.sniff, module.parse))
+    with _loading:
+        if _forms:
+            return
+        loaded = []
+        for module_name in BUILTIN_FORMS:
+            module = importlib.import_module(f"{__package__}.formats.{module_name}")
+            loaded.append(Form(module.NAME, module.sniff, module.parse))
+        _forms[:] = loaded
 
 
 def parse_page(data: bytes, name: str = "") -> ParsedPage:
