@@ -443,9 +443,7 @@ class ArticleAdmin(PaperScopedAdmin, VersionedAdmin):
     history_select_related = ("page__edition",)
 
     def get_queryset(self, request):
-        return (
-            super().get_queryset(request).select_related("page__edition__paper", "page__section")
-        )
+        return super().get_queryset(request).select_related("page__edition__paper", "page__section")
 
     def paper_of_version(self, version):
         pages = Page.objects.filter(pk=version.page_id)
@@ -543,7 +541,10 @@ class SectionAdmin(PaperScopedAdmin, VersionedAdmin):
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request).select_related("paper").annotate(page_total=Count("pages"))
+            super()
+            .get_queryset(request)
+            .select_related("paper")
+            .annotate(page_total=Count("pages"))
         )
 
     @admin.display(description=_("pages"), ordering="page_total")

@@ -798,4 +798,6 @@ class ImportRun(models.Model):
     @property
     def is_over(self) -> bool:
         return self.status not in (self.State.QUEUED, self.State.RUNNING)
+
+
 from .api.models import ApiKey  # noqa: E402, F401  (the API's keys: models live in the app's module)
