@@ -49,6 +49,16 @@ def new_run(
     )
 
 
+def run_options(*, date, edition_code: str, publish: bool, overwrite: bool) -> dict:
+    """The options an ImportRun records, the same whoever creates the run."""
+    return {
+        "date": date.isoformat() if date else None,
+        "edition": edition_code,
+        "publish": publish,
+        "overwrite": overwrite,
+    }
+
+
 def pages_import(
     sources: Iterable[RawFile],
     *,
@@ -85,12 +95,9 @@ def pages_import(
             paper=paper,
             label=label,
             dry_run=dry_run,
-            options={
-                "date": date.isoformat() if date else None,
-                "edition": edition_code,
-                "publish": publish,
-                "overwrite": overwrite,
-            },
+            options=run_options(
+                date=date, edition_code=edition_code, publish=publish, overwrite=overwrite
+            ),
         )
     find_paper = PaperFinder(paper)
     papers_seen: set[int] = set()

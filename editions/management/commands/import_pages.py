@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from editions.converters import EDITION_CODE_REGEX
 from editions.importing import Status, new_run, pages_import
+from editions.importing.run import run_options
 from editions.models import ImportRun, Paper
 from editions.sources import iter_path_sources, printable
 
@@ -143,12 +144,12 @@ class Command(BaseCommand):
             paper=paper,
             label=label,
             dry_run=options["dry_run"],
-            options={
-                "date": date.isoformat() if date else None,
-                "edition": edition_code,
-                "publish": not options["unpublished"],
-                "overwrite": options["overwrite_corrections"],
-            },
+            options=run_options(
+                date=date,
+                edition_code=edition_code,
+                publish=not options["unpublished"],
+                overwrite=options["overwrite_corrections"],
+            ),
         )
         alive = {"at": time.monotonic(), "files": 0}
 
