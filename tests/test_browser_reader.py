@@ -84,6 +84,19 @@ def test_a_reader_walks_from_the_titles_into_each_paper_and_back(site, desktop):
     assert desktop.locator(".masthead-name").inner_text() == "临江日报"
 
 
+def test_the_daily_opens_on_its_printed_front_page_whose_hotspots_open_articles(site, desktop):
+    desktop.goto(site + "/")
+    desktop.click(".title-card >> nth=0 >> a.title-front")
+    desktop.wait_for_url("**/ljrb/2024-08-02/page/1/")
+    assert desktop.locator("figure.printed img").first.evaluate("img => img.naturalWidth") > 0
+    assert desktop.locator(".page-strip img").count() == 8
+    spot = desktop.locator("svg.hotspots a").nth(1)
+    title = spot.get_attribute("aria-label")
+    spot.click()
+    desktop.wait_for_url("**/ljrb/2024-08-02/page/1/2/")
+    assert desktop.locator("h1").inner_text().strip() == title
+
+
 def test_the_search_box_searches_the_paper_in_view(site, desktop):
     desktop.goto(site + page_path(1, "2024-08-02", paper="ljwb"))
     desktop.fill("#site-search", "公交")

@@ -17,6 +17,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from .. import seo
 from ..models import Article, Edition, Page, Paper
+from ..printed.display import PrintedPage, printed_page
 from .edition import HEADLINE_FIELDS, LatestEditionView
 
 #: Front-page headlines shown per paper on the titles' page.
@@ -31,6 +32,8 @@ class Title:
     edition: Edition | None
     front_page: Page | None
     headlines: list[Article]
+    #: The front page as printed, when it has an image: shown on the paper's card.
+    printed: PrintedPage | None = None
 
 
 class FrontPageView(TemplateView):
@@ -76,7 +79,8 @@ class FrontPageView(TemplateView):
                 for article in headlines[page.pk]:
                     article.page = page
             listed = headlines[page.pk][:FRONT_HEADLINES] if page else []
-            titles.append(Title(paper, edition, page, listed))
+            printed = printed_page(page) if page is not None else None
+            titles.append(Title(paper, edition, page, listed, printed))
         return titles
 
     def get_context_data(self, **kwargs):
