@@ -63,7 +63,8 @@ def free_port() -> int:
 
 
 def prepare(env: dict[str, str]) -> dict[str, str]:
-    """Import the demo, render its pages; the addresses to measure."""
+    """Import the demo, render its pages; the addresses to measure: the newest printed
+    page with regions (the page the demo opens on) and its first article."""
     manage = [sys.executable, str(ROOT / "manage.py")]
     run = {"env": env, "check": True, "cwd": ROOT, "stdout": subprocess.DEVNULL}
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], **run)
@@ -77,7 +78,7 @@ def prepare(env: dict[str, str]) -> dict[str, str]:
         "import django, json; django.setup()\n"
         "from editions.models import Page\n"
         "page = Page.objects.exclude(image='').filter(regions__isnull=False)"
-        ".select_related('edition__paper').order_by('edition__date', 'number').first()"
+        ".select_related('edition__paper').order_by('-edition__date', 'number').first()"
         " or Page.objects.exclude(image='').first() or Page.objects.order_by('number').first()\n"
         "article = page.articles.order_by('position').first()\n"
         "urls = {'page': page.get_absolute_url(), 'article': article.get_absolute_url()}\n"

@@ -133,6 +133,32 @@ def phone(browser):
     context.close()
 
 
+#: The widths the reader's views are checked and photographed at (phone, tablet, desktop).
+WIDTHS = {"phone": (360, 800), "tablet": (768, 1024), "desktop": (1366, 900)}
+
+
+@pytest.fixture
+def sized(browser):
+    """sized("phone") → a page of that size from WIDTHS (Chinese; touch on a phone)."""
+    contexts = []
+
+    def make(kind: str, **options):
+        width, height = WIDTHS[kind]
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            locale="zh-CN",
+            is_mobile=kind == "phone",
+            has_touch=kind == "phone",
+            **options,
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture
 def screenshot():
     """Save a full-page screenshot under tests/artifacts/ (git-ignored) to look at."""

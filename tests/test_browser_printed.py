@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from editions.printed import render_pages_for, serving
 from newsroom.urls import urlpatterns as project_urls
+from tests.conftest import WIDTHS
 from tests.factories import build_edition, default_paper
 from tests.paths import article_path, page_path
 from tests.test_printed import add_regions, attach_image, attach_pdf, page_pdf
@@ -19,8 +20,6 @@ pytestmark = pytest.mark.browser
 
 # The live server serves MEDIA_URL itself; these URLs are for the tests' own requests.
 urlpatterns = [path("media/<path:name>", serving.media), *project_urls]
-
-WIDTHS = {"phone": (360, 800), "tablet": (768, 1024), "desktop": (1366, 900)}
 
 
 @pytest.fixture
@@ -34,27 +33,6 @@ def printed_site(live_server, transactional_db, settings):
         add_regions(page)
     render_pages_for(list(edition.pages.all()))
     return live_server.url
-
-
-@pytest.fixture
-def sized(browser):
-    contexts = []
-
-    def make(kind: str, **options):
-        width, height = WIDTHS[kind]
-        context = browser.new_context(
-            viewport={"width": width, "height": height},
-            locale="zh-CN",
-            is_mobile=kind == "phone",
-            has_touch=kind == "phone",
-            **options,
-        )
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def scale_of(page) -> float:

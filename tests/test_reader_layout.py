@@ -10,13 +10,13 @@ import itertools
 
 import pytest
 
+from tests.conftest import WIDTHS
 from tests.paths import archive_path, article_path, headlines_path, page_path
 from tests.test_browser_reader import VIEWS, site  # noqa: F401  (the demo, served)
 
 pytestmark = pytest.mark.browser
 
 ARTICLE = article_path(1, 1, "2024-08-02")
-WIDTHS = {"phone": (360, 800), "tablet": (768, 1024), "desktop": (1366, 900)}
 
 #: The controls a reader uses most, which a finger must be able to hit (44 × 44 px).
 PRIMARY = (
@@ -26,34 +26,12 @@ PRIMARY = (
 )
 
 
-@pytest.fixture
-def at(browser):
-    """at("phone") → a page of that size (Chinese, touch on a phone)."""
-    contexts = []
-
-    def make(kind: str, **options):
-        width, height = WIDTHS[kind]
-        context = browser.new_context(
-            viewport={"width": width, "height": height},
-            locale="zh-CN",
-            is_mobile=kind == "phone",
-            has_touch=kind == "phone",
-            **options,
-        )
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def box(page, selector: str) -> dict:
     return page.locator(selector).first.bounding_box()
 
 
-def test_on_a_phone_the_title_and_first_lines_are_on_the_first_screen(site, at):  # noqa: F811
-    phone = at("phone")
+def test_on_a_phone_the_title_and_first_lines_are_on_the_first_screen(site, sized):  # noqa: F811
+    phone = sized("phone")
     phone.goto(site + ARTICLE)
     title = box(phone, ".article-head h1")
     first = box(phone, ".article-body p")
@@ -66,8 +44,8 @@ def test_on_a_phone_the_title_and_first_lines_are_on_the_first_screen(site, at):
 
 
 @pytest.mark.parametrize("path", [ARTICLE, page_path(2, "2024-08-02"), archive_path(2024, 8)])
-def test_primary_controls_are_at_least_44_px_on_a_phone(site, at, path):  # noqa: F811
-    phone = at("phone")
+def test_primary_controls_are_at_least_44_px_on_a_phone(site, sized, path):  # noqa: F811
+    phone = sized("phone")
     phone.goto(site + path)
     sizes = phone.eval_on_selector_all(
         PRIMARY,
@@ -82,8 +60,8 @@ def test_primary_controls_are_at_least_44_px_on_a_phone(site, at, path):  # noqa
 
 
 @pytest.mark.parametrize("view", VIEWS)
-def test_nothing_scrolls_sideways_at_360_px(site, at, view):  # noqa: F811
-    phone = at("phone")
+def test_nothing_scrolls_sideways_at_360_px(site, sized, view):  # noqa: F811
+    phone = sized("phone")
     phone.goto(site + VIEWS[view])
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
@@ -135,8 +113,8 @@ def test_the_calendars_arrow_keys_move_between_days_with_an_edition(site, deskto
     desktop.wait_for_url("**/ljrb/2024-08-01/")
 
 
-def test_dark_mode_follows_the_system(site, at):  # noqa: F811
-    page = at("desktop", color_scheme="dark")
+def test_dark_mode_follows_the_system(site, sized):  # noqa: F811
+    page = sized("desktop", color_scheme="dark")
     page.goto(site + ARTICLE)
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     red, green, blue = (int(c) for c in background[background.index("(") + 1 : -1].split(",")[:3])
@@ -147,8 +125,8 @@ def test_dark_mode_follows_the_system(site, at):  # noqa: F811
     assert [v["id"] for v in violations if v["impact"] in {"serious", "critical"}] == []
 
 
-def test_a_tablet_has_the_page_list_beside_the_article(site, at):  # noqa: F811
-    tablet = at("tablet")
+def test_a_tablet_has_the_page_list_beside_the_article(site, sized):  # noqa: F811
+    tablet = sized("tablet")
     tablet.goto(site + ARTICLE)
     assert tablet.is_visible(".page-list")
     sidebar, article = box(tablet, ".sidebar"), box(tablet, ".article")
@@ -171,8 +149,8 @@ def test_the_headline_index_leaves_no_holes(site, desktop):  # noqa: F811
             assert top - bottom < 32  # only the margin between two pages
 
 
-def test_print_copy_and_share_on_an_article(site, at):  # noqa: F811
-    page = at("desktop", permissions=["clipboard-read", "clipboard-write"])
+def test_print_copy_and_share_on_an_article(site, sized):  # noqa: F811
+    page = sized("desktop", permissions=["clipboard-read", "clipboard-write"])
     page.add_init_script("window.print = () => { window.printed = true; };")
     page.goto(site + ARTICLE)
     assert page.is_visible("[data-action=print]")
@@ -186,8 +164,8 @@ def test_print_copy_and_share_on_an_article(site, at):  # noqa: F811
 
 @pytest.mark.parametrize("kind", WIDTHS)
 @pytest.mark.parametrize("view", ["page", "article", "headlines", "archive"])
-def test_screenshots_at_each_width(site, at, screenshot, kind, view):  # noqa: F811
-    page = at(kind)
+def test_screenshots_at_each_width(site, sized, screenshot, kind, view):  # noqa: F811
+    page = sized(kind)
     page.goto(site + VIEWS[view])
     page.wait_for_load_state("networkidle")
     screenshot(page, f"layout-{view}-{kind}")
