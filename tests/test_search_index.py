@@ -18,7 +18,7 @@ from editions.models import Article, Edition
 from editions.search import search_index_flush, search_index_remove, search_index_update
 from editions.search.indexing import pending_count
 from editions.search.query import MAX_QUERY_LENGTH, MAX_TERMS, parse
-from editions.search.text import fold, token_string, tokens
+from editions.search.text import fold, runs_text, token_string, token_text, tokens
 from tests.factories import ArticleFactory, EditionFactory, PageFactory, build_edition
 
 FIELDS = ("kicker", "title", "subtitle", "byline", "body")
@@ -57,6 +57,18 @@ def test_folding_keeps_the_length_and_maps_to_one_spelling():
 def test_each_character_of_a_run_gives_one_token():
     assert tokens(fold("国家主席，C919")) == ["国家", "家主", "主席", "席", "c9", "91", "19", "9"]
     assert token_string("") == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("国家國主席Cc9１Ａ_ 　，。-\x00\x01\x02\n𠀀İé")), max_size=40
+    )
+)
+def test_the_woven_token_string_is_the_tokens_joined(text):
+    """The build's token string, made from whole strings, is exactly the tokens."""
+    folded = fold(text)
+    assert token_text(runs_text(folded)) == " ".join(tokens(folded))
 
 
 def test_the_query_language():

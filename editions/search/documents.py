@@ -15,9 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .text import fold, tokens
-
-_WORD_CHAR = re.compile(r"[^\W_]")
+from .text import fold, runs_text, token_text
 
 #: The body's page marks (``--- 第4版 ---``) are layout, not text: never indexed.
 _PAGE_MARK_LINE = re.compile(r"^-{3,}\s*第\s*\d{1,3}\s*版\s*-{3,}\s*$", re.MULTILINE)
@@ -70,23 +68,24 @@ def body_text(byline: str, body: str) -> str:
     return byline + "\n" + _PAGE_MARK_LINE.sub("", body)
 
 
-def _distinct_chars(folded: str) -> str:
-    return " ".join(dict.fromkeys(_WORD_CHAR.findall(folded)))
-
-
 def document(row: tuple, *, chars: bool = False) -> Document:
     """A document from a row of :data:`SOURCE_FIELDS`; ``chars``: with its characters."""
     article_id, edition_id, date, kicker, title, subtitle, byline, body = row
-    folded_head = fold(head_text(kicker, title, subtitle))
-    folded_body = fold(body_text(byline, body))
-    head = " ".join(tokens(folded_head))
-    text = " ".join(tokens(folded_body))
+    head_runs = runs_text(fold(head_text(kicker, title, subtitle)))
+    body_runs = runs_text(fold(body_text(byline, body)))
+    head = token_text(head_runs)
+    text = token_text(body_runs)
+    # The tokens follow from the runs, which are a third of their length to hash.
     digest = int.from_bytes(
-        hashlib.blake2b(f"{head}\x00{text}".encode(), digest_size=8).digest(), "big", signed=True
+        hashlib.blake2b(f"{head_runs}\x01{body_runs}".encode(), digest_size=8).digest(),
+        "big",
+        signed=True,
     )
     if not chars:
         return Document(article_id, edition_id, date, head, text, digest)
-    head_chars = _distinct_chars(folded_head)
+    # Distinct characters in the order they first stand (a dict keeps it); the
+    # separators are dropped first, so no Python string is made for them.
+    head_word = head_runs.replace("\x00", "")
     return Document(
         article_id,
         edition_id,
@@ -94,6 +93,6 @@ def document(row: tuple, *, chars: bool = False) -> Document:
         head,
         text,
         digest,
-        head_chars,
-        " ".join(dict.fromkeys((head_chars + " " + _distinct_chars(folded_body)).split())),
+        " ".join(dict.fromkeys(head_word)),
+        " ".join(dict.fromkeys(head_word + body_runs.replace("\x00", ""))),
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from functools import cache
 from operator import add
 
@@ -88,9 +89,47 @@ def tokens(folded: str) -> list[str]:
     return out
 
 
+#: What separates runs (every character that is not a word character, NUL included).
+_NON_WORD = re.compile(r"[\W_]+")
+#: A separator and the first character of the run after it.
+_RUN_START = re.compile(r"\x00.", re.DOTALL)
+#: Code points of four bytes each (``I`` is four bytes on every platform CPython runs on;
+#: the plain loop below stands in where it is not).
+_UNITS = "I" if array("I").itemsize == 4 else None
+
+
+def runs_text(folded: str) -> str:
+    """The word runs of folded text joined by NUL: what :func:`token_text` and the
+    distinct characters of a document are cut from."""
+    return _NON_WORD.sub("\x00", folded).strip("\x00")
+
+
+def token_text(runs: str) -> str:
+    """``" ".join(tokens(...))`` of :func:`runs_text`'s output, at C speed.
+
+    Indexing cuts about a thousand tokens an article, and a Python string per token
+    costs more than the rest of the build: here the token string is woven from whole
+    strings instead. In the text ``a b c NUL d e`` the token at each position is that
+    character, the next one, a space (``ab bc c? ?d de e?``, ``?`` a NUL); the next
+    character of the position before a run's first character is marked (``\x02``),
+    so the tokens starting at separators drop out as ``NUL \x02 space`` and the NULs
+    left at run ends go: ``ab bc c de e``.
+    """
+    if not runs:
+        return ""
+    if _UNITS is None:  # pragma: no cover - no four-byte array type
+        return " ".join(tokens(runs.replace("\x00", " ")))
+    following = _RUN_START.sub("\x00\x02", runs)[1:] + "\x00"
+    woven = array(_UNITS, b" \x00\x00\x00") * (3 * len(runs))
+    woven[0::3] = array(_UNITS, runs.encode("utf-32-le"))
+    woven[1::3] = array(_UNITS, following.encode("utf-32-le"))
+    text = woven.tobytes().decode("utf-32-le")
+    return text.replace("\x00\x02 ", "").replace("\x00", "")[:-1]
+
+
 def token_string(text: str) -> str:
     """Original text -> the space-separated tokens the index stores."""
-    return " ".join(tokens(fold(text)))
+    return token_text(runs_text(fold(text)))
 
 
 def term_runs(folded_term: str) -> list[str]:
