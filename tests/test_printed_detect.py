@@ -12,6 +12,7 @@ from editions.models import Page, Region
 from editions.printed import regions as printed_regions
 from editions.printed import render_pages_for
 from editions.printed.detect import PageText, Wanted, detect, fold
+from tests import pdfs
 from tests.factories import build_edition
 from tests.test_printed import attach_image, attach_pdf, page_pdf
 
@@ -29,27 +30,16 @@ def pdf_with_text(lines: list[tuple[float, float, str]]) -> bytes:
         escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
         ops.append(f"BT /F1 {SIZE} Tf {x} {PAGE_H - top - SIZE} Td ({escaped}) Tj ET")
     stream = "\n".join(ops).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W} {PAGE_H}] "
-        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".encode(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
+    return pdfs.assemble(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W} {PAGE_H}] "
+            "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".encode(),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            pdfs.stream(stream),
+        ]
     )
-    return bytes(out)
 
 
 def column(x: float, top: float, title: str, body: list[str]):
