@@ -69,3 +69,9 @@ def cjk(text) -> str:
     if not text:
         return text
     return _FOLDED_PUNCTUATION.sub(lambda m: _FULL_WIDTH[m.group(1)], text)
+
+
+@register.simple_tag(takes_context=True)
+def page_items(context, template_name: str) -> str:
+    """Every page of the edition as a list item, the current one marked (see views/navigation)."""
+    return context["navigation"].items(template_name, context.get("current_page"))

@@ -31,6 +31,7 @@ from ..filters import HeadlineFilter
 from ..models import PREVIEW_PERMISSION, Article, Edition, Page, Paper, Photo, Region
 from ..printed import display
 from ..printed import regions as printed_regions
+from . import navigation
 from .lookup import published_edition
 
 #: What a headline list needs of an article; the body stays in the database.
@@ -138,21 +139,20 @@ class EditionMixin:
         response.content = caching.with_csrf_token(html, self.request)
 
     @cached_property
+    def navigation(self) -> navigation.EditionNavigation:
+        return navigation.navigation(self.edition, keep=not self.is_preview)
+
+    @property
     def pages(self) -> list[Page]:
-        pages = list(
-            Page.objects.filter(edition=self.edition).select_related("section").order_by("number")
-        )
-        for page in pages:
-            page.edition = self.edition
-        return pages
+        return self.navigation.pages
 
-    @cached_property
+    @property
     def pages_by_id(self) -> dict[int, Page]:
-        return {page.pk: page for page in self.pages}
+        return self.navigation.by_id
 
-    @cached_property
+    @property
     def pages_by_number(self) -> dict[int, Page]:
-        return {page.number: page for page in self.pages}
+        return self.navigation.by_number
 
     def page_by_number(self, number: int) -> Page:
         try:
@@ -178,6 +178,7 @@ class EditionMixin:
             edition=edition,
             edition_date=seo.long_date(edition.date),
             pages=self.pages,
+            navigation=self.navigation,
             current_page=current,
             previous_page=previous_page,
             next_page=next_page,
@@ -204,15 +205,14 @@ class PageDetailView(EditionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         page = self.object
         headlines = []
-        printed = display.printed_page(page) if page is not None else None
+        printed = self.navigation.printed[page.pk] if page is not None else None
         if page is not None:
             rows = reading.attach_pages(headline_rows(page), self.pages_by_id)
             headlines = reading.page_headlines(page, rows)
         context["headlines"] = headlines
         context["printed"] = printed
         context["hotspots"] = display.hotspots(printed, self.regions(page)) if printed else []
-        context["thumbs"] = [(p, display.printed_page(p)) for p in self.pages]
-        context["has_thumbs"] = any(thumb and thumb.thumb for _, thumb in context["thumbs"])
+        context["has_thumbs"] = self.navigation.has_thumbs
         context["meta"] = self.meta(page, headlines)
         return context
 
@@ -358,7 +358,7 @@ class ArticleDetailView(EditionMixin, DetailView):
     def positions(self, article: Article, printed: list[Page]) -> list[dict]:
         """Where the story is printed: each page of it that has an image, small, with the
         article's regions on it. One query for the regions, only when a page has an image."""
-        shown = [(page, display.printed_page(page)) for page in printed]
+        shown = [(page, self.navigation.printed.get(page.pk)) for page in printed]
         shown = [(page, image) for page, image in shown if image and image.thumb]
         if not shown:
             return []

@@ -1,0 +1,147 @@
+"""An edition's pages and page list, computed once per version of the edition.
+
+Every page view and article view of an edition lists all of its pages (版面导航,
+and the thumbnail strip when the pages have images): on a 40-page edition that
+list was two thirds of a page's rendering, and loading the pages with their
+sections a fifth of the rest. It is the same on the edition's hundreds of
+addresses, so each process keeps it, per edition, under the same fingerprint the
+rendered-page cache goes by (``EditionMixin.get``): the edition's id, when it
+was made, its ``updated_at`` (which every change to the edition, its pages,
+sections, articles or paper moves) and whether it has neighbours. A publish,
+withdrawal or correction changes the fingerprint the next request reads from the
+shared database, on every node, so a kept copy is never served for a changed
+edition; it is simply never asked for again and falls out of the bounded store.
+
+The store is per process on purpose: the pages are model instances, cheaper to
+keep than to unpickle from Redis, and a miss costs one query. Staff previews
+build theirs afresh every time. ``READER_EDITION_MEMO_SIZE`` (default 64) bounds
+the number of editions kept; 0 keeps none.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from django.conf import settings
+from django.dispatch import receiver
+from django.template.loader import get_template
+from django.utils.autoreload import file_changed
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from ..models import Edition, Page
+from ..printed import display
+
+
+class EditionNavigation:
+    """The edition's pages in order, looked up by id and number, with their printed images."""
+
+    def __init__(self, edition: Edition, pages: list[Page]):
+        self.pages = pages
+        for page in pages:
+            page.edition = edition
+        self.by_id = {page.pk: page for page in pages}
+        self.by_number = {page.number: page for page in pages}
+        self.printed = {page.pk: display.printed_page(page) for page in pages}
+        self.has_thumbs = any(image and image.thumb for image in self.printed.values())
+        self._items: dict[Hashable, SafeString] = {}
+
+    @classmethod
+    def load(cls, edition: Edition) -> EditionNavigation:
+        pages = Page.objects.filter(edition=edition).select_related("section").order_by("number")
+        return cls(edition, list(pages))
+
+    def thumbs(self) -> list[tuple[Page, display.PrintedPage | None]]:
+        return [(page, self.printed[page.pk]) for page in self.pages]
+
+    def items(self, template_name: str, current: Page | None) -> SafeString:
+        """The list items of every page (``template_name`` renders one), ``current`` marked.
+
+        Each item is rendered once per language and state (current or not) and
+        kept with the edition, so a request renders at most one item afresh.
+        """
+        language = get_language()
+        current_pk = current.pk if current is not None else None
+        template = get_template(template_name)
+        parts = []
+        for page in self.pages:
+            is_current = page.pk == current_pk
+            key = (template_name, language, page.pk, is_current)
+            html = self._items.get(key)
+            if html is None:
+                context = {
+                    "page": page,
+                    "url": page.get_absolute_url(),
+                    "printed": self.printed[page.pk],
+                    "is_current": is_current,
+                }
+                html = self._items[key] = mark_safe(template.render(context))
+            parts.append(html)
+        return mark_safe("".join(parts))
+
+
+def fingerprint(edition: Edition) -> tuple:
+    """What a kept navigation must match: the edition and everything the rendered-page key holds."""
+    return (
+        edition.pk,
+        edition.created_at,
+        edition.updated_at,
+        getattr(edition, "paper_count", None),
+        getattr(edition, "has_previous", None),
+        getattr(edition, "has_next", None),
+    )
+
+
+class _Store:
+    """A small least-recently-used store, safe to share between a process's threads."""
+
+    def __init__(self):
+        self._entries: OrderedDict[Hashable, EditionNavigation] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(
+        self, key: Hashable, build: Callable[[], EditionNavigation], size: int
+    ) -> EditionNavigation:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        built = build()  # outside the lock: two threads may both build; either copy is right
+        with self._lock:
+            self._entries[key] = built
+            self._entries.move_to_end(key)
+            while len(self._entries) > size:
+                self._entries.popitem(last=False)
+        return built
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+store = _Store()
+
+
+def memo_size() -> int:
+    return getattr(settings, "READER_EDITION_MEMO_SIZE", 64)
+
+
+def navigation(edition: Edition, *, keep: bool = True) -> EditionNavigation:
+    """The edition's navigation, from this process's store when ``keep`` and it is current."""
+    size = memo_size()
+    if not keep or size <= 0:
+        return EditionNavigation.load(edition)
+    return store.get(fingerprint(edition), lambda: EditionNavigation.load(edition), size)
+
+
+@receiver(file_changed)
+def _forget_on_template_change(sender, file_path, **kwargs) -> None:
+    """The development server reloads changed templates in place: forget the old items."""
+    if file_path.suffix == ".html":
+        store.clear()

@@ -1,0 +1,137 @@
+"""The edition's page list, kept per process under the edition's fingerprint
+(``editions/views/navigation.py``), is never shown once the edition has changed.
+
+The rendered-page cache is off in these tests (``READER_PAGE_CACHE_SECONDS = 0``),
+so every request renders and what is checked is the kept navigation alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+
+from editions.models import Edition, Page
+from editions.views import navigation
+from tests.factories import PageFactory, build_edition
+from tests.paths import article_path, headlines_path, page_path
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _render_every_request(settings):
+    settings.READER_PAGE_CACHE_SECONDS = 0
+    navigation.store.clear()
+
+
+def page_list(html: str) -> list[tuple[str, str, bool]]:
+    """The page list as (link, text, marked current)."""
+    soup = BeautifulSoup(html, "html.parser")
+    return [
+        (a["href"], " ".join(a.get_text().split()), a.get("aria-current") == "page")
+        for a in soup.select(".page-list a")
+    ]
+
+
+def test_the_pages_are_loaded_once_per_edition_version(client, edition, django_assert_num_queries):
+    with django_assert_num_queries(3):  # the edition, its pages, the page's headlines
+        client.get(page_path(1))
+    with django_assert_num_queries(2):  # another page of it: the pages are at hand
+        client.get(page_path(2))
+    with django_assert_num_queries(3):  # an article: the edition, the article, the headlines
+        client.get(article_path(3, 1))
+    edition.touch()
+    with django_assert_num_queries(3):  # changed: loaded again
+        client.get(page_path(2))
+
+
+@pytest.mark.parametrize("view", ["page", "article", "headlines"])
+def test_a_renamed_page_shows_in_the_page_list_at_once(client, edition, view):
+    path = {"page": page_path(1), "article": article_path(1, 1), "headlines": headlines_path()}
+    assert "要闻3" in client.get(path[view]).content.decode()
+    page = Page.objects.get(edition=edition, number=3)
+    page.name = "经济新闻"
+    page.save()
+    html = client.get(path[view]).content.decode()
+    assert "经济新闻" in html
+    assert "要闻3" not in html
+
+
+def test_a_page_added_or_deleted_changes_the_list(client, edition):
+    assert len(page_list(client.get(page_path(1)).content.decode())) == 4
+    PageFactory(edition=edition, number=5, name="副刊")
+    assert len(page_list(client.get(page_path(1)).content.decode())) == 5
+    assert client.get(page_path(5)).status_code == 200
+    Page.objects.filter(edition=edition, number=5).delete()
+    assert len(page_list(client.get(page_path(1)).content.decode())) == 4
+    assert client.get(page_path(5)).status_code == 404
+
+
+def test_only_the_current_page_is_marked_whichever_page_came_first(client, edition):
+    for number in (2, 1, 4, 2):
+        listed = page_list(client.get(page_path(number)).content.decode())
+        assert [current for _, _, current in listed] == [n == number for n in range(1, 5)]
+        listed = page_list(client.get(article_path(number, 1)).content.decode())
+        assert [current for _, _, current in listed] == [n == number for n in range(1, 5)]
+    listed = page_list(client.get(headlines_path()).content.decode())
+    assert not any(current for _, _, current in listed)
+
+
+def test_the_list_links_every_page_where_the_page_view_is(client, edition):
+    listed = page_list(client.get(page_path(3)).content.decode())
+    assert [link for link, _, _ in listed] == [page_path(n) for n in range(1, 5)]
+
+
+def test_each_language_gets_its_own_labels(client, edition):
+    chinese = page_list(client.get(page_path(1), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
+    english = page_list(client.get(page_path(1), HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert chinese[0][1].startswith("第01版")
+    assert english[0][1].startswith("Page 01")
+    again = page_list(client.get(page_path(2), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
+    assert again[0][1].startswith("第01版")
+
+
+def test_a_withdrawn_edition_is_gone_though_its_pages_are_kept(client, edition):
+    assert client.get(page_path(1)).status_code == 200
+    edition.is_published = False
+    edition.save()
+    assert client.get(page_path(1)).status_code == 404
+    assert client.get(article_path(1, 1)).status_code == 404
+
+
+def test_publishing_the_next_edition_reaches_the_kept_one(client, edition):
+    """The neighbours' answers are in the fingerprint: 下一期 turns into a link."""
+    next_link = ".edition-steps a[href$='/next/']"
+    soup = BeautifulSoup(client.get(page_path(1)).content.decode(), "html.parser")
+    assert soup.select_one(next_link) is None
+    later = build_edition(date=edition.date.replace(day=3), published=False)
+    Edition.objects.filter(pk=later.pk).update(is_published=True)  # the timestamp stays
+    soup = BeautifulSoup(client.get(page_path(1)).content.decode(), "html.parser")
+    assert soup.select_one(next_link) is not None
+
+
+def test_the_store_is_bounded(client, settings):
+    settings.READER_EDITION_MEMO_SIZE = 2
+    days = [
+        build_edition(date=datetime.date(2024, 8, d), pages=1, articles_per_page=1)
+        for d in (1, 2, 3)
+    ]
+    for edition in days:
+        assert client.get(page_path(1, edition.date)).status_code == 200
+    assert len(navigation.store) == 2
+
+
+def test_a_size_of_zero_keeps_nothing(client, edition, settings, django_assert_num_queries):
+    settings.READER_EDITION_MEMO_SIZE = 0
+    client.get(page_path(1))
+    with django_assert_num_queries(3):
+        client.get(page_path(2))
+    assert len(navigation.store) == 0
+
+
+def test_staff_previews_are_never_kept(staff_client, django_assert_num_queries):
+    build_edition(published=False)
+    assert staff_client.get(page_path(1)).status_code == 200
+    assert len(navigation.store) == 0
