@@ -224,25 +224,45 @@ def _run_stage(*args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _postgres_default() -> str:
+    """BENCH_POSTGRES_URL, else DATABASE_URL when it is PostgreSQL, else the local server."""
+    if url := os.environ.get("BENCH_POSTGRES_URL"):
+        return url
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else PG_DEFAULT
+
+
 def _fresh_postgres(url: str) -> str | None:
+    """A new, empty database beside the one ``url`` names: ``<name>_bench``
+    (``bench_newsroom`` for the server's own ``postgres``), so two people
+    benchmarking on one server each drop only their own."""
     try:
         import psycopg
     except ImportError:
         return None
+    server, _, name = url.rpartition("/")
+    bench = "bench_newsroom" if name in ("", "postgres") else f"{name}_bench"
+    maintenance = f"{server}/postgres".replace("postgres://", "postgresql://", 1)
     try:
-        with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as c:
-            c.execute("DROP DATABASE IF EXISTS bench_newsroom")
-            c.execute("CREATE DATABASE bench_newsroom")
+        with psycopg.connect(maintenance, autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{bench}"')
+            c.execute(f'CREATE DATABASE "{bench}"')
     except psycopg.Error as exc:
         print(f"PostgreSQL not reachable ({exc.__class__.__name__}); skipping it.")
         return None
-    return url.rsplit("/", 1)[0] + "/bench_newsroom"
+    return f"{server}/{bench}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=365)
-    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", PG_DEFAULT))
+    parser.add_argument(
+        "--postgres",
+        default=_postgres_default(),
+        help="a PostgreSQL URL (default: BENCH_POSTGRES_URL, else DATABASE_URL if it is "
+        "PostgreSQL, else the local server); the import runs in a fresh database beside "
+        "it, named <its name>_bench",
+    )
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument(
         "--no-mirror", action="store_true", help="skip the mirror benchmark (bench_mirror.py)"

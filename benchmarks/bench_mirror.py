@@ -27,10 +27,10 @@ OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_import import (  # noqa: E402
-    PG_DEFAULT,
     _fresh_postgres,
     _paragraph,
     _peak_mib,
+    _postgres_default,
     _title,
 )
 
@@ -127,7 +127,7 @@ def _run(folder: Path, url: str, media: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", PG_DEFAULT))
+    parser.add_argument("--postgres", default=_postgres_default())
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--stage", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)

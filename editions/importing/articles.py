@@ -45,7 +45,9 @@ class ArticleWriter:
         self.now = batch.now
         self.overwrite = batch.writer.overwrite
         self.rows = PageArticles(
-            Article.objects.filter(page__edition=edition).select_related("page")
+            ()
+            if batch.created
+            else Article.objects.filter(page__edition=edition).select_related("page")
         )
         self.repeats = Repeats(a for a in self.rows.all() if a.has_body)
         self.dirty: dict[tuple[int, int], Article] = {}
@@ -331,6 +333,8 @@ class ArticleWriter:
             for item in self.batch.items
             if item.continued_from
         )
+        if self.batch.created:
+            return found
         through = Article.continued_on.through
         found.update(
             (number, match_key(title))
@@ -373,9 +377,13 @@ class ArticleWriter:
             if number in pages
         }
         if wanted:
-            existing = set(
-                through.objects.filter(article_id__in={a for a, _ in wanted}).values_list(
-                    "article_id", "page_id"
+            existing = (
+                set()
+                if self.batch.created
+                else set(
+                    through.objects.filter(article_id__in={a for a, _ in wanted}).values_list(
+                        "article_id", "page_id"
+                    )
                 )
             )
             missing = wanted - existing

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from ..models import Article, Edition, Page, Paper, Photo, Region, Section, section_slug
 from ..parsing import PAGE_VIEW, PageRef, label_key
 from ..parsing.labels import label_value
+from . import rows
 from .articles import ArticleWriter
 from .prepare import EDITOR_MAX, MAX_PAGES, Item, one_line
 from .report import FileResult, Status
@@ -89,6 +90,9 @@ class EditionBatch:
         self.writer = writer
         self.now = timezone.now()
         self.changed = False
+        #: The edition is new in this batch: nothing of it is in the database yet,
+        #: so there is nothing to read back.
+        self.created = False
         self.photo_links: list[tuple[str, int]] = []
         self.new_pages: set[int] = set()
 
@@ -102,7 +106,7 @@ class EditionBatch:
         self._photos(articles)
         if articles.changed:
             self.changed = True
-        if self.changed:
+        if self.changed and not self.created:
             edition.touch()
         return [
             self._page_view(item, result) for item, result in zip(self.items, results, strict=True)
@@ -122,17 +126,28 @@ class EditionBatch:
 
     @staticmethod
     def edition(paper: Paper, date: datetime.date, writer: BatchWriter, batch=None) -> Edition:
-        edition, created = Edition.objects.get_or_create(
-            paper=paper,
-            date=date,
-            code=writer.edition_code,
-            defaults={"is_published": writer.publish, "name": writer.edition_name},
-        )
-        if batch is not None:
-            batch.changed |= created
-        # Serialise concurrent imports of this edition (a no-op on SQLite,
-        # whose IMMEDIATE transactions already serialise writers).
-        locked = Edition.objects.select_for_update().get(pk=edition.pk)
+        """The edition, locked: two imports of it run one after the other (on
+        PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers)."""
+        editions = Edition.objects.filter(paper=paper, date=date, code=writer.edition_code)
+        found = list(editions.select_for_update()[:1])
+        if found:
+            locked = found[0]
+        else:
+            try:
+                with transaction.atomic():
+                    # A row this transaction inserts is locked until it commits.
+                    locked = Edition.objects.create(
+                        paper=paper,
+                        date=date,
+                        code=writer.edition_code,
+                        is_published=writer.publish,
+                        name=writer.edition_name,
+                    )
+            except IntegrityError:  # another import made it meanwhile
+                locked = editions.select_for_update().get()
+            else:
+                if batch is not None:
+                    batch.changed = batch.created = True
         locked.paper = paper
         return locked
 
@@ -177,7 +192,7 @@ class EditionBatch:
         sections = self._sections(
             edition.paper, {ref.section or ref.name for ref in refs.values() if ref.name}
         )
-        pages = {page.number: page for page in edition.pages.all()}
+        pages = {} if self.created else {page.number: page for page in edition.pages.all()}
         new_pages, changed_pages = [], []
         for number, ref in sorted(refs.items()):
             section = sections.get(ref.section or ref.name)
@@ -284,7 +299,10 @@ class EditionBatch:
                     [r for number, rs in wanted.items() for r in rs if pages[number].pk in stale]
                 )
                 self.changed = True
-        # Regions an earlier page view left without their article, now imported.
+        # Regions an earlier page view left without their article, now imported
+        # (those of this batch found theirs above).
+        if self.created:
+            return
         orphans = list(
             Region.objects.filter(page__edition=edition, article__isnull=True).exclude(
                 article_key=""
@@ -311,7 +329,7 @@ class EditionBatch:
             return
         existing: dict[int, list[Photo]] = {}
         ids = [article.pk for _, article in owned if article.pk]
-        if ids:
+        if ids and not self.created:
             for photo in Photo.objects.filter(article_id__in=ids).order_by("order"):
                 existing.setdefault(photo.article_id, []).append(photo)
         stale, new = [], []
@@ -350,9 +368,8 @@ class EditionBatch:
     # History-aware bulk writes -------------------------------------------
 
     def bulk_create(self, model, objs) -> None:
-        bulk_create_with_history(
-            objs, model, default_user=self.writer.user, default_change_reason=IMPORT_REASON
-        )
+        rows.insert(model, objs)
+        rows.insert_history(model, objs, user=self.writer.user, reason=IMPORT_REASON, date=self.now)
 
     def bulk_update(self, model, objs, fields) -> None:
         bulk_update_with_history(

@@ -53,10 +53,19 @@ class PaperFinder:
     def __init__(self, given: Paper | None = None) -> None:
         self.given = given
         self.papers = {} if given else {paper.code: paper for paper in Paper.objects.all()}
+        self._folders: dict[str, Paper] = {}
 
     def __call__(self, name: str) -> Paper:
         if self.given is not None:
             return self.given
+        # A folder's files all go to one paper: asked once per folder.
+        folder = name.replace("\\", "/").rpartition("/")[0]
+        paper = self._folders.get(folder)
+        if paper is None:
+            paper = self._folders[folder] = self._find(name)
+        return paper
+
+    def _find(self, name: str) -> Paper:
         for part in reversed(PurePath(name.replace("\\", "/")).parts[:-1]):
             paper = self.papers.get(part.lower())
             if paper is not None:

@@ -174,6 +174,10 @@ class Article(models.Model):
     @property
     def page_numbers(self) -> list[int]:
         """The page numbers the article is printed on, in order: [2, 4] for a jump."""
+        if "---" not in self.body and "blocks" not in self.__dict__:
+            # No page mark (``--- 第4版 ---``), no jump: most articles, and an
+            # import asks every one of them, so their body is not read here.
+            return [self.page.number]
         return body_format.page_numbers(self.blocks, self.page.number)
 
     @property

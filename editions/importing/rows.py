@@ -1,0 +1,207 @@
+"""Bulk inserts for the importer: rows in, primary keys back, history rows beside them.
+
+A year of archives is a hundred thousand rows with their history. Django's
+``bulk_create`` passes every value of every row through its field's whole
+preparation and, on PostgreSQL, sends a batch as arrays that psycopg quotes in
+Python; for an import that is most of the time spent on the database. These
+writes keep Django's own field conversions where a value needs one (JSON, dates,
+a file's name) and pass plain strings and numbers as they are, then take each
+backend's bulk path:
+
+* SQLite: one multi-row ``INSERT … RETURNING`` per chunk (as ``bulk_create``
+  does, with as many rows as the library allows), ``executemany`` for history;
+* PostgreSQL: ``COPY``, the primary keys taken from the table's sequence first.
+
+Rows written so are what ``bulk_create`` would write: the same columns, the
+same values, no signals; the database's own triggers fire as for any insert.
+The history rows are those of ``simple_history.utils.bulk_create_with_history``.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable, Sequence
+
+from django.db import connections, router
+from django.db.models import Field, Model
+from django.utils import timezone
+
+#: Values a database driver takes as they are, without the field's conversion.
+_PLAIN_TYPES = (str, int, float, bool, type(None))
+#: Rows per INSERT on SQLite when the library does not tell its limit.
+_SQLITE_VARIABLES = 32766
+
+
+def _getter(field: Field, connection, *, add: bool) -> Callable[[Model], object]:
+    """The value of ``field`` to write for an object, as ``bulk_create`` computes it."""
+    attname = field.attname
+    prepare = field.get_db_prep_save
+    if add and type(field).pre_save is not Field.pre_save:  # auto_now, files
+        pre_save = field.pre_save
+
+        def value(obj):
+            raw = pre_save(obj, True)
+            return raw if type(raw) in _PLAIN_TYPES else prepare(raw, connection)
+
+        return value
+
+    def plain(obj):
+        raw = getattr(obj, attname)
+        return raw if type(raw) in _PLAIN_TYPES else prepare(raw, connection)
+
+    return plain
+
+
+def _prepared(field: Field, connection) -> Callable[[object], object]:
+    """``field``'s conversion of a value that is not an object's attribute."""
+
+    def convert(raw):
+        return raw if type(raw) in _PLAIN_TYPES else field.get_db_prep_save(raw, connection)
+
+    return convert
+
+
+def insert(model: type[Model], objs: Sequence[Model]) -> None:
+    """INSERT ``objs`` (new, without a primary key) and give each its primary key."""
+    if not objs:
+        return
+    using = router.db_for_write(model)
+    connection = connections[using]
+    meta = model._meta
+    pk = meta.pk
+    fields = [f for f in meta.concrete_fields if f is not pk]
+    getters = [_getter(f, connection, add=True) for f in fields]
+    rows = [[get(obj) for get in getters] for obj in objs]
+    columns = [f.column for f in fields]
+    if connection.vendor == "postgresql":
+        ids = _next_ids(connection, meta.db_table, pk.column, len(rows))
+        _copy(
+            connection,
+            meta.db_table,
+            [pk.column, *columns],
+            ([pk_value, *row] for pk_value, row in zip(ids, rows, strict=True)),
+        )
+    elif connection.vendor == "sqlite":
+        ids = _insert_returning(connection, meta.db_table, columns, pk.column, rows)
+    else:  # no fast path: Django's own
+        model._base_manager.using(using).bulk_create(objs)
+        return
+    for obj, pk_value in zip(objs, ids, strict=True):
+        obj.pk = pk_value
+        obj._state.adding = False
+        obj._state.db = using
+
+
+def insert_history(
+    model: type[Model],
+    objs: Sequence[Model],
+    *,
+    history_type: str = "+",
+    user=None,
+    reason: str = "",
+    date=None,
+) -> None:
+    """The history rows of ``objs`` (saved), as simple_history's bulk helpers make them."""
+    if not objs:
+        return
+    history = _history_model(model)
+    using = router.db_for_write(history)
+    connection = connections[using]
+    tracked = {field.attname for field in history.tracked_fields}
+    fixed = {
+        "history_date": date or timezone.now(),
+        "history_user_id": getattr(user, "pk", None),
+        "history_change_reason": reason,
+        "history_type": history_type,
+    }
+    fields = [f for f in history._meta.concrete_fields if f.attname in tracked]
+    extra = [f for f in history._meta.concrete_fields if f.attname in fixed]
+    assert len(fields) + len(extra) + 1 == len(history._meta.concrete_fields)
+    constants = [_prepared(f, connection)(fixed[f.attname]) for f in extra]
+    sources = [model._meta.get_field(f.name) for f in fields]
+    getters = [
+        _history_getter(source, field, connection)
+        for source, field in zip(sources, fields, strict=True)
+    ]
+    rows = [[*(get(obj) for get in getters), *constants] for obj in objs]
+    columns = [f.column for f in (*fields, *extra)]
+    table = history._meta.db_table
+    if connection.vendor == "postgresql":
+        _copy(connection, table, columns, rows)
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {_quote(connection, table)} ({_columns(connection, columns)}) "
+            f"VALUES ({placeholders})",
+            rows,
+        )
+
+
+@functools.cache
+def _history_model(model: type[Model]) -> type[Model]:
+    return model.history.model  # the descriptor makes a manager class at every access
+
+
+def _history_getter(source: Field, field: Field, connection) -> Callable[[Model], object]:
+    """An object's value of ``source`` as its history's ``field`` stores it (a file's
+    name as text, a key as its id)."""
+    attname = source.attname
+    prepare = field.get_db_prep_save
+
+    def value(obj):
+        raw = getattr(obj, attname)
+        return raw if type(raw) in _PLAIN_TYPES else prepare(raw, connection)
+
+    return value
+
+
+# The backends' bulk paths ------------------------------------------------------------
+
+
+def _quote(connection, name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _columns(connection, columns: Sequence[str]) -> str:
+    return ", ".join(_quote(connection, c) for c in columns)
+
+
+def _insert_returning(connection, table: str, columns, pk_column: str, rows) -> list[int]:
+    """SQLite: multi-row INSERTs returning the new keys, in the rows' order."""
+    raw = connection.connection
+    try:
+        limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    except (AttributeError, sqlite3.Error):
+        limit = _SQLITE_VARIABLES
+    per_statement = max(1, min(limit, _SQLITE_VARIABLES) // max(1, len(columns)))
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    head = f"INSERT INTO {_quote(connection, table)} ({_columns(connection, columns)}) VALUES "
+    tail = f" RETURNING {_quote(connection, pk_column)}"
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            params = [value for row in chunk for value in row]
+            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
+            ids.extend(row[0] for row in cursor.fetchall())
+    return ids
+
+
+def _next_ids(connection, table: str, pk_column: str, count: int) -> list[int]:
+    """PostgreSQL: ``count`` new keys from the table's sequence, ascending."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk_column, count],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _copy(connection, table: str, columns, rows) -> None:
+    """PostgreSQL: the rows through COPY, the fastest way in."""
+    sql = f"COPY {_quote(connection, table)} ({_columns(connection, columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
