@@ -20,6 +20,7 @@ on the first page).
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections import Counter
 from contextlib import contextmanager
@@ -201,8 +202,13 @@ class SearchQuerySetMixin:
         params = [p for _, scan_params in scans for p in scan_params]
         table = self.model._meta.db_table
         rank, rank_params = backend.rank_sql(query, f'"{table}"."id"', tiers=order == "relevance")
-        results = self.filter(pk__in=RawSQL(union, params)).annotate(
-            search_rank=RawSQL(rank, rank_params, output_field=BigIntegerField())
+        in_page = RawSQL(
+            backend.ids_in(f'"{table}"."id"', union), params, output_field=BooleanField()
+        )
+        results = (
+            self._by_id()
+            .filter(in_page)
+            .annotate(search_rank=RawSQL(rank, rank_params, output_field=BigIntegerField()))
         )
         results = results.order_by("search_rank" if order == "oldest" else "-search_rank")
         with _index_driven():
@@ -210,6 +216,17 @@ class SearchQuerySetMixin:
         more = len(articles) > size
         articles = articles[:size]
         return SearchPage(articles, articles[-1].search_rank if more else None)
+
+    def _by_id(self):
+        """The articles of this queryset's model as it loads them (related rows,
+        deferred fields, prefetches) but none of its filters: the page's scans applied
+        them already, and repeated here they tempt the planner to join every article
+        they admit (a date range's) to the page's few ids."""
+        clone = self.model._base_manager.db_manager(self.db).all()
+        clone.query.select_related = copy.deepcopy(self.query.select_related)
+        clone.query.deferred_loading = copy.deepcopy(self.query.deferred_loading)
+        clone._prefetch_related_lookups = self._prefetch_related_lookups
+        return clone
 
     def search_facets(self, *, limit: int = FACET_LIMIT) -> Facets:
         """How many matches per year and per section (of the newest ``limit`` at most)."""

@@ -279,6 +279,11 @@ def scan_sql(
     )
 
 
+def ids_in(column: str, ids: str) -> str:
+    """``column`` is one of the ids that the query ``ids`` returns."""
+    return f"{column} IN ({ids})"
+
+
 def rank_sql(query: Query, article_column: str, *, tiers: bool) -> tuple[str, list]:
     """The rank of the article in ``article_column``: its tier in the top bits, its key below."""
     if not tiers:
