@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import urlencode
@@ -31,31 +31,10 @@ from ..filters import HeadlineFilter
 from ..models import PREVIEW_PERMISSION, Article, Edition, Page, Paper, Photo, Region
 from ..printed import display
 from ..printed import regions as printed_regions
-from . import navigation
+from . import navigation, queries
 from .lookup import published_edition
-
-#: What a headline list needs of an article; the body stays in the database.
-HEADLINE_FIELDS = ("page", "position", "kicker", "title", "subtitle")
-#: What the article view shows of its photos (joined to the article's own query).
-PHOTO_FIELDS = ("order", "caption", "image")
-
-
-def headline_rows(page: Page, *, also: Q | None = None):
-    """The articles listed on a page: those starting on it and those continuing onto it.
-
-    Each condition is an indexed lookup (page, primary key), so the database
-    reads a page's worth of rows however large the archive grows.
-    """
-    continuing = Article.continued_on.through.objects.filter(page_id=page.pk)
-    wanted = Q(page_id=page.pk) | Q(pk__in=continuing.values("article_id"))
-    if also is not None:
-        wanted |= also
-    return (
-        Article.objects.filter(wanted)
-        .annotate(continues_here=Exists(continuing.filter(article_id=OuterRef("pk"))))
-        .only(*HEADLINE_FIELDS)
-        .order_by()
-    )
+from .queries import HEADLINE_FIELDS, PHOTO_FIELDS
+from .queries import headline_rows as headline_rows  # the API lists a page's headlines too
 
 
 def with_neighbours(editions):
@@ -207,7 +186,7 @@ class PageDetailView(EditionMixin, DetailView):
         headlines = []
         printed = self.navigation.printed[page.pk] if page is not None else None
         if page is not None:
-            rows = reading.attach_pages(headline_rows(page), self.pages_by_id)
+            rows = reading.attach_pages(queries.page_headlines.raw(page=page.pk), self.pages_by_id)
             headlines = reading.page_headlines(page, rows)
         context["headlines"] = headlines
         context["printed"] = printed
@@ -301,17 +280,9 @@ class ArticleDetailView(EditionMixin, DetailView):
     model = Article
 
     def get_object(self, queryset=None) -> Article:
-        """The article with its photos, in the one query: a row per photo (LEFT JOIN).
-
-        Photos are few (one to five on a printed page), so repeating the article's
-        columns on each row costs less than a second round trip.
-        """
+        """The article with its photos, in the one query (see ``queries``)."""
         page = self.page_by_number(self.kwargs["number"])
-        rows = list(
-            Article.objects.filter(page=page, position=self.kwargs["position"])
-            .annotate(**{f"photo_{name}": F(f"photos__{name}") for name in PHOTO_FIELDS})
-            .order_by("photos__order")
-        )
+        rows = list(queries.article_with_photos.raw(page=page.pk, position=self.kwargs["position"]))
         if not rows:
             raise Http404(_("This page has no such article."))
         article = rows[0]
@@ -330,9 +301,10 @@ class ArticleDetailView(EditionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         page = article.page
-        rows = reading.attach_pages(
-            headline_rows(page, also=self.neighbour_filter(article)), self.pages_by_id
+        found = queries.article_headlines.raw(
+            page=page.pk, edition=self.edition.pk, number=page.number, position=article.position
         )
+        rows = reading.attach_pages(found, self.pages_by_id)
         listed = [row for row in rows if row.page_id == page.pk or row.continues_here]
         previous_article, next_article = reading.reading_neighbours(article, rows)
         segments = reading.story_segments(article, self.pages_by_number)
@@ -382,18 +354,6 @@ class ArticleDetailView(EditionMixin, DetailView):
         if not url and article.photo_rows:
             url = article.photo_rows[0].image.url
         return self.request.build_absolute_uri(url) if url else ""
-
-    def neighbour_filter(self, article: Article) -> Q:
-        """The articles just before and after this one in edition order, across pages."""
-        in_edition = Article.objects.filter(page__edition_id=self.edition.pk)
-        number, position = article.page.number, article.position
-        before = in_edition.filter(
-            Q(page__number__lt=number) | Q(page__number=number, position__lt=position)
-        ).order_by("-page__number", "-position")
-        after = in_edition.filter(
-            Q(page__number__gt=number) | Q(page__number=number, position__gt=position)
-        ).order_by("page__number", "position")
-        return Q(pk=Subquery(before.values("pk")[:1])) | Q(pk=Subquery(after.values("pk")[:1]))
 
     def meta(self, article: Article, printed: list[Page]) -> seo.PageMeta:
         page = article.page

@@ -1,0 +1,100 @@
+"""The readers' prepared queries answer exactly what their querysets do.
+
+``editions/views/prepared.py`` composes each queryset once with stand-in numbers
+and runs the SQL with a request's values; here every page and article of an
+edition with stories jumping across pages, and an empty page, is asked both ways.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+
+from editions.models import Article, Page, Photo
+from editions.views import queries
+from editions.views.prepared import PreparedQuery
+from tests.factories import JUMP_BODY, PageFactory, build_edition
+
+pytestmark = pytest.mark.django_db
+
+HEADLINE_VALUES = ("pk", "page_id", "position", "kicker", "title", "subtitle", "continues_here")
+
+
+@pytest.fixture
+def edition(db):
+    """Five pages: stories jumping from 2 to 4 and from 1 to 3 and 5, page 5 otherwise empty."""
+    edition = build_edition(date=datetime.date(2024, 8, 2), pages=4, articles_per_page=3)
+    PageFactory(edition=edition, number=5, name="空版")
+    for number, position, body in (
+        (2, 1, JUMP_BODY),
+        (1, 3, "一。\n\n--- 第3版 ---\n\n二。\n\n--- 第5版 ---\n\n三。"),
+    ):
+        story = Article.objects.get(page__edition=edition, page__number=number, position=position)
+        story.body = body
+        story.save()
+    build_edition(date=datetime.date(2024, 8, 3), pages=2, articles_per_page=2)  # a neighbour
+    return edition
+
+
+def rows(found) -> list[tuple]:
+    """Headline rows comparable across backends (SQLite answers EXISTS as 0 or 1)."""
+    return sorted(
+        (*(getattr(a, name) for name in HEADLINE_VALUES[:-1]), bool(a.continues_here))
+        for a in found
+    )
+
+
+def test_a_pages_headlines_are_the_querysets(edition):
+    for page in Page.objects.filter(edition=edition):
+        expected = rows(queries.headline_rows(page))
+        assert rows(queries.page_headlines.raw(page=page.pk)) == expected
+    assert any(r[-1] for p in edition.pages.all() for r in rows(queries.headline_rows(p)))
+
+
+def test_an_articles_headlines_and_neighbours_are_the_querysets(edition):
+    for article in Article.objects.filter(page__edition=edition).select_related("page"):
+        page = article.page
+        also = queries.neighbour_filter(edition.pk, page.number, article.position)
+        expected = rows(queries.headline_rows(page, also=also))
+        found = queries.article_headlines.raw(
+            page=page.pk, edition=edition.pk, number=page.number, position=article.position
+        )
+        assert rows(found) == expected
+
+
+def test_an_article_with_its_photos_is_the_querysets(edition):
+    story = Article.objects.get(page__edition=edition, page__number=2, position=1)
+    for order in (2, 1, 3):
+        photo = Photo(article=story, order=order, caption=f"图{order}")
+        photo.image.save(f"photo-{order}.jpg", ContentFile(b"\xff\xd8\xff"), save=False)
+        photo.save()
+    for article in Article.objects.filter(page__edition=edition):
+        slow = list(queries._article_with_photos(article.page_id, article.position))
+        fast = list(
+            queries.article_with_photos.raw(page=article.page_id, position=article.position)
+        )
+        names = (
+            "pk",
+            "title",
+            "body",
+            "imported",
+            "is_corrected",
+            "updated_at",
+            "photo_order",
+            "photo_caption",
+            "photo_image",
+        )
+        assert [[getattr(r, n) for n in names] for r in fast] == [
+            [getattr(r, n) for n in names] for r in slow
+        ]
+    assert len(list(queries.article_with_photos.raw(page=story.page_id, position=1))) == 3
+    assert not list(queries.article_with_photos.raw(page=story.page_id, position=99))
+
+
+def test_a_value_the_orm_writes_into_the_sql_is_refused():
+    """A slice becomes LIMIT n in the SQL text: it cannot be prepared, and says so."""
+    limited = PreparedQuery(Article, ("count",), lambda count: Article.objects.all()[:count])
+    with pytest.raises(ValueError, match="not"):
+        list(limited.raw(count=3))
