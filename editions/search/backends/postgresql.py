@@ -151,14 +151,16 @@ def size_bytes(cursor) -> int:
 
 
 class Condition:
-    """A condition on the entry row ``e``: what GIN can look up (``index``, may be
-    None) and the exact test on the row (``check``), both SQL with parameters; and
-    the tokens whose frequencies estimate how many rows match."""
+    """A condition on the entry row ``e``: the exact test on the row (``check``, SQL
+    with parameters); the GIN lookups that can give its candidates (``options``: each
+    ``((sql, params), keys)``, one condition on one index, ``keys`` the (kind, token)
+    pairs it needs, all of them); and per required term the tokens whose frequencies
+    estimate how many rows match (``lookups``)."""
 
-    def __init__(self, index, check, lookups):
-        self.index = index
+    def __init__(self, options, check, lookups):
+        self.options = options
         self.check = check
-        self.lookups = lookups  # one tuple of (kind, token) per required term
+        self.lookups = lookups
 
 
 def _sql_and(parts: list[tuple[str, list]]) -> tuple[str, list]:
@@ -186,36 +188,51 @@ def _check(seq: Tokens, columns: tuple[str, ...] = ("e.head", "e.body")) -> tupl
     return _sql_or([(f"strpos({column}, %s) > 0", [needle]) for column in columns])
 
 
-def _lookup(seq: Tokens) -> tuple[tuple[str, list], tuple]:
-    """What GIN can look up for the sequence (a superset of its rows)."""
+_EXPRESSIONS = {"tokens": TOKENS, "chars": CHARS}
+
+
+def _keys(seq: Tokens) -> tuple[tuple[str, str], ...]:
+    """What GIN looks up for the sequence (a superset of its rows): its character, or
+    its whole tokens (a trailing one-character prefix is left to the exact test)."""
     if seq.is_char:
-        return (f"{CHARS} @> %s::text[]", [list(seq.tokens)]), (("chars", seq.tokens[0]),)
-    whole = list(seq.tokens[:-1] if seq.prefix else seq.tokens)
-    parts = [(f"{TOKENS} @> %s::text[]", [whole])]
-    keys = [("tokens", token) for token in whole]
-    if seq.prefix:
-        parts.append((f"{CHARS} @> %s::text[]", [[seq.tokens[-1]]]))
-        keys.append(("chars", seq.tokens[-1]))
-    return _sql_and(parts), tuple(keys)
+        return (("chars", seq.tokens[0]),)
+    return tuple(("tokens", t) for t in (seq.tokens[:-1] if seq.prefix else seq.tokens))
 
 
-def _exact(seq: Tokens) -> bool:
-    """Whether the GIN lookup alone is exactly the sequence (one token or one character)."""
-    return seq.is_char or (len(seq.tokens) == 1 and not seq.prefix)
+def _contains(keys: tuple[tuple[str, str], ...]) -> tuple[str, list]:
+    """One ``@>`` of all the keys, which are of one kind: GIN intersects them itself."""
+    kind = keys[0][0]
+    return f"{_EXPRESSIONS[kind]} @> %s::text[]", [list(dict.fromkeys(t for _, t in keys))]
+
+
+def _options(terms: list) -> list:
+    """The ways GIN can give a superset of the rows matching every term: all the
+    single-spelling terms' tokens in one lookup, or their characters in one, or one
+    term with several spellings (one lookup each, ORed). Never two indexes at once:
+    the planner would test the second expression per row, cutting its token string."""
+    by_kind: dict[str, list] = {"tokens": [], "chars": []}
+    options = []
+    for term in terms:
+        if len(term.alternatives) == 1:
+            keys = _keys(term.alternatives[0])
+            by_kind[keys[0][0]].extend(keys)
+        else:
+            alternatives = [_keys(alt) for alt in term.alternatives]
+            options.append((_sql_or([_contains(k) for k in alternatives]), alternatives))
+    merged = [(_contains(tuple(keys)), [tuple(keys)]) for keys in by_kind.values() if keys]
+    return merged + options
 
 
 def match_condition(query: Query) -> Condition:
-    index_parts, check_parts, lookups = [], [], []
+    check_parts, lookups = [], []
     for term in query.terms:
-        looked = [_lookup(alt) for alt in term.alternatives]
-        index_parts.append(_sql_or([sql for sql, _ in looked]))
         check_parts.append(_sql_or([_check(alt) for alt in term.alternatives]))
         # A term with alternatives is at least as common as its commonest one.
-        lookups.append(max((keys for _, keys in looked), key=len))
+        lookups.append(max((_keys(alt) for alt in term.alternatives), key=len))
     for term in query.excluded:
         sql, params = _sql_or([_check(alt) for alt in term.alternatives])
         check_parts.append((f"NOT {sql}", params))
-    return Condition(_sql_and(index_parts), _sql_and(check_parts), lookups)
+    return Condition(_options(query.terms), _sql_and(check_parts), lookups)
 
 
 def _head(query: Query) -> tuple[str, list]:
@@ -255,12 +272,14 @@ def tier_conditions(query: Query) -> list[tuple[int, Condition]]:
         ]
     else:
         checks = [(2, [base.check, head]), (0, [base.check, negated_head])]
-    return [(tier, Condition(base.index, _sql_and(parts), base.lookups)) for tier, parts in checks]
+    return [
+        (tier, Condition(base.options, _sql_and(parts), base.lookups)) for tier, parts in checks
+    ]
 
 
 def ids_sql(query: Query) -> tuple[str, list]:
     condition = match_condition(query)
-    sql, params = _sql_and([condition.index, condition.check])
+    sql, params = _sql_and([condition.options[0][0], condition.check])
     return f"SELECT e.article_id FROM {ENTRY} e WHERE {sql}", params
 
 
@@ -306,24 +325,34 @@ def _frequencies(using: str):
     return known, floors, rows
 
 
-def _plan(condition: Condition, limit: int, using: str | None) -> str:
-    if PLAN:
-        return PLAN
+def _plan(condition: Condition, limit: int, using: str | None) -> tuple[str, tuple[str, list]]:
+    """("walk" or "bitmap", the GIN lookup the bitmap would use)."""
+    first = condition.options[0][0]
     if using is None:
-        return "bitmap"
+        return PLAN or "bitmap", first
     known, floors, rows = _frequencies(using)
     if not rows or not floors:
-        return "bitmap"  # never analysed: small, or fresh
-    frequency = 1.0
+        return PLAN or "bitmap", first  # never analysed: small, or fresh
+
+    def frequency(keys) -> float:
+        # Rows with all the keys are at most those of the rarest; unknown keys are
+        # rarer than every token ANALYZE kept.
+        return min(known.get(key, floors.get(key[0], 0.0) / 2) for key in keys)
+
+    # The lookup with the fewest candidates (an ORed one has those of each spelling).
+    candidates, lookup = min(
+        (sum(frequency(keys) for keys in spellings), sql) for sql, spellings in condition.options
+    )
+    if PLAN:
+        return PLAN, lookup
+    matches = 1.0
     for keys in condition.lookups:
-        # A term's rows are at most those of its rarest token; unknown ones are rarer
-        # than every token ANALYZE kept.
-        frequency *= min(known.get(key, floors.get(key[0], 0.0) / 2) for key in keys)
-    if frequency <= 0:
-        return "bitmap"
-    walk = limit / frequency * WALK_COST
-    bitmap = frequency * rows * BITMAP_COST
-    return "walk" if walk < bitmap else "bitmap"
+        matches *= frequency(keys)
+    if matches <= 0:
+        return "bitmap", lookup
+    walk = limit / matches * WALK_COST
+    bitmap = candidates * rows * BITMAP_COST
+    return ("walk" if walk < bitmap else "bitmap"), lookup
 
 
 def scan_sql(
@@ -342,14 +371,14 @@ def scan_sql(
     check_sql, check_params = condition.check
     # OFFSET 0 keeps EXISTS a check per candidate: the planner would otherwise turn it
     # into a join that first walks every article of the filters' editions.
-    if _plan(condition, limit, using) == "walk":
+    plan, (index_sql, index_params) = _plan(condition, limit, using)
+    if plan == "walk":
         return (
             f"SELECT {columns} FROM {ENTRY} e WHERE e.key >= %s AND e.key < %s "
             f"AND {check_sql} AND EXISTS ({exists_sql} OFFSET 0) "
             f"ORDER BY e.key {order} LIMIT {int(limit)}",
             [low, high, *check_params, *exists_params],
         )
-    index_sql, index_params = condition.index
     # ``key + 0``: the dates filter and the order apply after the bitmap, never by the
     # key index with the GIN test per row;
     # the outer query reads the sorted candidates in that order (no second sort) and
