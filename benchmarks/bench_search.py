@@ -221,24 +221,30 @@ def run_backend(args) -> dict:
     from editions.search import backends
     from editions.search.rebuild import rebuild
 
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    text_bytes = load_archive(args.articles)
-    print(f"  loaded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    started = time.perf_counter()
-    total = rebuild(batch_size=5000)
-    build_seconds = time.perf_counter() - started
+    if args.queries_only:  # the archive and index of an earlier run (--keep, --workdir)
+        result = json.loads(Path(args.out).read_text())
+    else:
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        text_bytes = load_archive(args.articles)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # a live database has its statistics; untimed
+        print(f"  loaded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        started = time.perf_counter()
+        total = rebuild(batch_size=5000)
+        build_seconds = time.perf_counter() - started
+        print(f"  index built in {build_seconds:.0f} s", file=sys.stderr)
+        result = {
+            "vendor": connection.vendor,
+            "articles": total,
+            "build_rate": total / build_seconds,
+            "build_seconds": build_seconds,
+            "text_bytes": text_bytes,
+        }
     with connection.cursor() as cursor:
-        size = backends.for_connection(connection).size_bytes(cursor)
-    result = {
-        "vendor": connection.vendor,
-        "articles": total,
-        "build_rate": total / build_seconds,
-        "build_seconds": build_seconds,
-        "index_bytes": size,
-        "text_bytes": text_bytes,
-        "kinds": {},
-    }
+        result["index_bytes"] = backends.for_connection(connection).size_bytes(cursor)
+    result["kinds"] = {}
+    Path(args.out).write_text(json.dumps(result))  # the build's figures, kept at once
     rng = random.Random(SEED)
     mix = query_mix(Vocabulary(rng))
     last = Article.objects.order_by("-page__edition__date").values_list(
@@ -299,6 +305,10 @@ def child(backend: str, args, workdir: Path) -> dict:
     )
     if backend == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        if not args.queries_only:
+            (workdir / "bench.sqlite3").unlink(missing_ok=True)
+    elif args.queries_only:
+        env["DATABASE_URL"] = f"{PG_SERVER}/{PG_NAME}"
     else:
         subprocess.run(
             ["psql", PG_SERVER + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {PG_NAME}"],
@@ -322,6 +332,7 @@ def child(backend: str, args, workdir: Path) -> dict:
         str(args.runs),
         "--scan-runs",
         str(args.scan_runs),
+        *(["--queries-only"] if args.queries_only else []),
     ]
     try:
         subprocess.run(command, check=True, env=env, cwd=ROOT)
@@ -364,7 +375,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20, help="runs of each query")
     parser.add_argument("--scan-runs", type=int, default=1, help="runs of each icontains scan")
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the PostgreSQL database (and, with --workdir, the SQLite file)",
+    )
+    parser.add_argument(
+        "--workdir", help="where the SQLite file and results go (default: a temporary directory)"
+    )
+    parser.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="only the queries, on the archive and index a --keep run left (same --workdir)",
+    )
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -373,11 +396,15 @@ def main() -> None:
     if args.backend:
         Path(args.out).write_text(json.dumps(run_backend(args)))
         return
+    if args.queries_only:
+        args.keep = True
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+        workdir = Path(args.workdir or tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
         results = []
         for backend in args.databases.split(","):
             print(f"{backend}: {args.articles:,} articles", file=sys.stderr)
-            results.append(child(backend, args, Path(tmp)))
+            results.append(child(backend, args, workdir))
     print(table(results))
 
 

@@ -258,23 +258,30 @@ def _near(query: Query) -> tuple[str, list] | None:
     return f"{TEXT} ~ %s", [f"{first}{gap}{second} |{second}{gap}{first} "]
 
 
+def _then(first: tuple[str, list], then: tuple[str, list]) -> tuple[str, list]:
+    """``first AND then``, with ``then`` tested only where ``first`` holds. The planner
+    orders the terms of an AND by its own cost estimates, which rate the regular
+    expression of "near" (over the whole token string) and a test of the body no
+    dearer than a test of the short head; CASE keeps the cheap, selective test first."""
+    return f"CASE WHEN {first[0]} THEN {then[0]} ELSE FALSE END", [*first[1], *then[1]]
+
+
 def tier_conditions(query: Query) -> list[tuple[int, Condition]]:
     """(tier, condition) from the best down, each matching only its own articles
     (the same tiers as the SQLite backend)."""
     base = match_condition(query)
     head, near = _head(query), _near(query)
     negated_head = (f"NOT ({head[0]})", head[1])
+    rest = _then(negated_head, base.check)
     if near:
         checks = [
-            (2, [base.check, head]),
-            (1, [base.check, near, negated_head]),
-            (0, [base.check, negated_head, (f"NOT ({near[0]})", near[1])]),
+            (2, _then(head, base.check)),
+            (1, _then(rest, near)),
+            (0, _then(rest, (f"NOT ({near[0]})", near[1]))),
         ]
     else:
-        checks = [(2, [base.check, head]), (0, [base.check, negated_head])]
-    return [
-        (tier, Condition(base.options, _sql_and(parts), base.lookups)) for tier, parts in checks
-    ]
+        checks = [(2, _then(head, base.check)), (0, rest)]
+    return [(tier, Condition(base.options, check, base.lookups)) for tier, check in checks]
 
 
 def ids_sql(query: Query) -> tuple[str, list]:
