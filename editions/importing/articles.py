@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from .. import body as body_format
 from ..models import ARTICLE_TEXT_FIELDS, Article, Page
 from ..parsing import PAGE_VIEW, match_key
+from . import rows as rows_module
 from .matching import (
     PageArticles,
     Repeats,
@@ -388,9 +389,12 @@ class ArticleWriter:
             )
             missing = wanted - existing
             if missing:
-                through.objects.bulk_create(
+                # The edition's lock keeps every other writer of these rows out (an
+                # editor's save takes it too): what is not there can be inserted.
+                rows_module.insert(
+                    through,
                     [through(article_id=a, page_id=p) for a, p in sorted(missing)],
-                    ignore_conflicts=True,
+                    keys=False,
                 )
                 self.changed = True
 

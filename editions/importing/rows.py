@@ -19,6 +19,7 @@ The history rows are those of ``simple_history.utils.bulk_create_with_history``.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -28,42 +29,62 @@ from django.db.models import Field, Model
 from django.utils import timezone
 
 #: Values a database driver takes as they are, without the field's conversion.
-_PLAIN_TYPES = (str, int, float, bool, type(None))
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+#: Values converted once per batch: every row of it shares them.
+_IMMUTABLE_TYPES = frozenset({datetime.datetime, datetime.date})
 #: Rows per INSERT on SQLite when the library does not tell its limit.
 _SQLITE_VARIABLES = 32766
 
 
-def _getter(field: Field, connection, *, add: bool) -> Callable[[Model], object]:
-    """The value of ``field`` to write for an object, as ``bulk_create`` computes it."""
-    attname = field.attname
+def _converter(field: Field, connection) -> Callable[[object], object]:
+    """``field``'s conversion of a value for the database, skipped for plain values.
+
+    A batch's rows share their timestamps: a date is converted once, not per row.
+    """
     prepare = field.get_db_prep_save
-    if add and type(field).pre_save is not Field.pre_save:  # auto_now, files
-        pre_save = field.pre_save
-
-        def value(obj):
-            raw = pre_save(obj, True)
-            return raw if type(raw) in _PLAIN_TYPES else prepare(raw, connection)
-
-        return value
-
-    def plain(obj):
-        raw = getattr(obj, attname)
-        return raw if type(raw) in _PLAIN_TYPES else prepare(raw, connection)
-
-    return plain
-
-
-def _prepared(field: Field, connection) -> Callable[[object], object]:
-    """``field``'s conversion of a value that is not an object's attribute."""
+    last: list = [None, None]  # the last date converted, and what it became
 
     def convert(raw):
-        return raw if type(raw) in _PLAIN_TYPES else field.get_db_prep_save(raw, connection)
+        kind = type(raw)
+        if kind in _PLAIN_TYPES:
+            return raw
+        if kind in _IMMUTABLE_TYPES:
+            if raw is not last[0]:
+                last[:] = raw, prepare(raw, connection)
+            return last[1]
+        return prepare(raw, connection)
 
     return convert
 
 
-def insert(model: type[Model], objs: Sequence[Model]) -> None:
-    """INSERT ``objs`` (new, without a primary key) and give each its primary key."""
+def _getter(field: Field, connection, source: Field | None = None) -> Callable[[Model], object]:
+    """The value to write in ``field`` for an object, as ``bulk_create`` computes it
+    (``pre_save`` fills ``auto_now`` dates). ``source`` is the object's own field when
+    ``field`` is its history's (a file's name kept as text, a key as its id)."""
+    convert = _converter(field, connection)
+    attname = (source or field).attname
+    if source is None and (
+        getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ):
+        now: list = []  # one moment for the whole insert, as one statement has
+
+        def stamped(obj):
+            if not now:
+                now.append(field.pre_save(obj, True))
+            else:
+                setattr(obj, attname, now[0])
+            return convert(now[0])
+
+        return stamped
+    if source is None and type(field).pre_save is not Field.pre_save:  # files
+        pre_save = field.pre_save
+        return lambda obj: convert(pre_save(obj, True))
+    return lambda obj: convert(getattr(obj, attname))
+
+
+def insert(model: type[Model], objs: Sequence[Model], *, keys: bool = True) -> None:
+    """INSERT ``objs`` (new, without a primary key) and give each its primary key;
+    without ``keys``, rows nobody reads back by key (an m2m's through rows)."""
     if not objs:
         return
     using = router.db_for_write(model)
@@ -71,9 +92,12 @@ def insert(model: type[Model], objs: Sequence[Model]) -> None:
     meta = model._meta
     pk = meta.pk
     fields = [f for f in meta.concrete_fields if f is not pk]
-    getters = [_getter(f, connection, add=True) for f in fields]
+    getters = [_getter(f, connection) for f in fields]
     rows = [[get(obj) for get in getters] for obj in objs]
     columns = [f.column for f in fields]
+    if not keys and connection.vendor in ("postgresql", "sqlite"):
+        _insert_many(connection, meta.db_table, columns, rows)
+        return
     if connection.vendor == "postgresql":
         ids = _next_ids(connection, meta.db_table, pk.column, len(rows))
         _copy(
@@ -118,43 +142,16 @@ def insert_history(
     fields = [f for f in history._meta.concrete_fields if f.attname in tracked]
     extra = [f for f in history._meta.concrete_fields if f.attname in fixed]
     assert len(fields) + len(extra) + 1 == len(history._meta.concrete_fields)
-    constants = [_prepared(f, connection)(fixed[f.attname]) for f in extra]
-    sources = [model._meta.get_field(f.name) for f in fields]
-    getters = [
-        _history_getter(source, field, connection)
-        for source, field in zip(sources, fields, strict=True)
-    ]
+    constants = [_converter(f, connection)(fixed[f.attname]) for f in extra]
+    getters = [_getter(f, connection, model._meta.get_field(f.name)) for f in fields]
     rows = [[*(get(obj) for get in getters), *constants] for obj in objs]
     columns = [f.column for f in (*fields, *extra)]
-    table = history._meta.db_table
-    if connection.vendor == "postgresql":
-        _copy(connection, table, columns, rows)
-        return
-    placeholders = ", ".join(["%s"] * len(columns))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {_quote(connection, table)} ({_columns(connection, columns)}) "
-            f"VALUES ({placeholders})",
-            rows,
-        )
+    _insert_many(connection, history._meta.db_table, columns, rows)
 
 
 @functools.cache
 def _history_model(model: type[Model]) -> type[Model]:
     return model.history.model  # the descriptor makes a manager class at every access
-
-
-def _history_getter(source: Field, field: Field, connection) -> Callable[[Model], object]:
-    """An object's value of ``source`` as its history's ``field`` stores it (a file's
-    name as text, a key as its id)."""
-    attname = source.attname
-    prepare = field.get_db_prep_save
-
-    def value(obj):
-        raw = getattr(obj, attname)
-        return raw if type(raw) in _PLAIN_TYPES else prepare(raw, connection)
-
-    return value
 
 
 # The backends' bulk paths ------------------------------------------------------------
@@ -187,6 +184,20 @@ def _insert_returning(connection, table: str, columns, pk_column: str, rows) -> 
             cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
             ids.extend(row[0] for row in cursor.fetchall())
     return ids
+
+
+def _insert_many(connection, table: str, columns, rows) -> None:
+    """Rows whose keys nobody needs: COPY on PostgreSQL, one prepared INSERT on SQLite."""
+    if connection.vendor == "postgresql":
+        _copy(connection, table, columns, rows)
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {_quote(connection, table)} ({_columns(connection, columns)}) "
+            f"VALUES ({placeholders})",
+            rows,
+        )
 
 
 def _next_ids(connection, table: str, pk_column: str, count: int) -> list[int]:

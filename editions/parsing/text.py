@@ -7,6 +7,7 @@ written once. Nothing here knows about page layouts.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -125,13 +126,15 @@ _KEY_TABLE = str.maketrans(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def match_key(text: str) -> str:
     """Form of a headline used to compare the title with the headline list.
 
     The article and the headline list of one page are not always typeset alike:
     one may have full-width "：" and the other ":", curly or straight quotes,
     spaces or none. NFKC folding plus quote folding plus dropping whitespace makes
-    both sides compare equal.
+    both sides compare equal. Remembered: a page's headlines come back in each of
+    its files, and again when the importer matches them.
     """
     return "".join(unicodedata.normalize("NFKC", text).translate(_KEY_TABLE).split())
 
