@@ -46,7 +46,29 @@ class EditionKey(NamedTuple):
 def paper_url(paper: Paper | str, view: str = "paper", **kwargs) -> str:
     """A paper's URL: its latest edition (``paper``), ``archive``, ``archive-month``, ``search``."""
     code = paper if isinstance(paper, str) else paper.code
-    return reverse(f"editions:{view}", kwargs={"paper": code, **kwargs})
+    return reversed_url(f"editions:{view}", paper=code, **kwargs)
+
+
+def reversed_url(viewname: str, **kwargs) -> str:
+    """``reverse(viewname, kwargs=kwargs)``, remembered per URL configuration and prefix.
+
+    For the links every reader's page repeats (the masthead's, the feeds', the
+    language switch's): the same few answers, asked on every request.
+    """
+    key = tuple(sorted(kwargs.items()))
+    try:
+        return _reversed(viewname, key, get_script_prefix(), _urlconf())
+    except TypeError:  # an argument that cannot be a key: ask reverse() itself
+        return reverse(viewname, kwargs=kwargs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reversed(viewname: str, kwargs: tuple, prefix: str, urlconf: str) -> str:
+    return reverse(viewname, kwargs=dict(kwargs))
+
+
+def _urlconf() -> str:
+    return get_urlconf() or settings.ROOT_URLCONF
 
 
 #: Numbers no real page or article has, reversed in their place and then replaced.
@@ -69,7 +91,7 @@ def edition_url(edition: Edition, view: str = "edition", **kwargs) -> str:
             paper,
             key,
             get_script_prefix(),
-            get_urlconf() or settings.ROOT_URLCONF,
+            _urlconf(),
         )
         if template is not None:
             return template.format_map(kwargs)
@@ -102,9 +124,10 @@ def _forget_templates(*, setting, **kwargs) -> None:
     """A changed URL configuration may shape URLs differently under the same module name."""
     if setting == "ROOT_URLCONF":
         _url_template.cache_clear()
+        _reversed.cache_clear()
 
 
 def day_url(paper: Paper | str, day: datetime.date) -> str:
     """The regular edition of ``paper`` on ``day`` (the calendar's links)."""
     code = paper if isinstance(paper, str) else paper.code
-    return reverse("editions:edition", kwargs={"paper": code, "edition": EditionKey(day)})
+    return reversed_url("editions:edition", paper=code, edition=str(EditionKey(day)))

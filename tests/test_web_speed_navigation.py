@@ -135,3 +135,46 @@ def test_staff_previews_are_never_kept(staff_client, django_assert_num_queries):
     build_edition(published=False)
     assert staff_client.get(page_path(1)).status_code == 200
     assert len(navigation.store) == 0
+
+
+def headline_lines(html: str, selector: str = "main .headlines a") -> list[tuple[str, str, bool]]:
+    soup = BeautifulSoup(html, "html.parser")
+    return [
+        (a["href"], " ".join(a.get_text().split()), a.get("aria-current") == "page")
+        for a in soup.select(selector)
+    ]
+
+
+def test_a_corrected_headline_shows_everywhere_at_once(client, edition):
+    paths = [page_path(2), article_path(2, 1), article_path(2, 3), headlines_path()]
+    for path in paths:
+        assert "第2版第2篇" in client.get(path).content.decode()
+    story = edition.pages.get(number=2).articles.get(position=2)
+    story.title = "更正后的标题"
+    story.kicker = "引题"
+    story.save()
+    for path in paths:
+        html = client.get(path).content.decode()
+        assert "更正后的标题" in html, path
+        assert "第2版第2篇" not in html, path
+        assert '<span class="kicker">引题</span>' in html, path
+
+
+def test_the_article_in_view_alone_is_marked_in_its_pages_headlines(client, edition):
+    sidebar = ".sidebar .headlines a"
+    for position in (2, 1, 3, 2):
+        lines = headline_lines(client.get(article_path(2, position)).content.decode(), sidebar)
+        assert [current for _, _, current in lines] == [p == position for p in (1, 2, 3)]
+        assert [link for link, _, _ in lines] == [article_path(2, p) for p in (1, 2, 3)]
+    lines = headline_lines(client.get(page_path(2)).content.decode())
+    assert not any(current for _, _, current in lines)
+
+
+def test_a_story_continued_onto_a_page_is_listed_there_in_each_language(client, jumping_edition):
+    for language, words in (("zh-hans", "上接第2版"), ("en", "Continued from page 2")):
+        for path in (page_path(4), article_path(4, 1)):
+            html = client.get(path, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            lines = headline_lines(html, ".headlines a")
+            resumed = [line for line in lines if words in line[1]]
+            assert resumed, (language, path)
+            assert resumed[0][0] == article_path(2, 1) + "#page-4"

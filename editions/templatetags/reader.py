@@ -5,10 +5,11 @@ import re
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import get_template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import reading, seo
+from .. import links, reading, seo
 
 register = template.Library()
 
@@ -75,3 +76,39 @@ def cjk(text) -> str:
 def page_items(context, template_name: str) -> str:
     """Every page of the edition as a list item, the current one marked (see views/navigation)."""
     return context["navigation"].items(template_name, context.get("current_page"))
+
+
+@register.simple_tag
+def reader_url(viewname: str, **kwargs) -> str:
+    """``{% url %}`` with keyword arguments, for links every reader's page repeats.
+
+    The answer is remembered per URL configuration (``links.reversed_url``):
+    reversing costs about 50 µs, and a page header names the same few URLs.
+    """
+    return links.reversed_url(viewname, **kwargs)
+
+
+@register.simple_tag(takes_context=True)
+def headline_items(context, headlines) -> str:
+    """The lines of a headline list, the article in view marked.
+
+    Inside an edition each line is rendered once per version of the edition and
+    kept with its navigation (``views/navigation.py``); elsewhere afresh.
+    """
+    navigation = context.get("navigation")
+    current = getattr(context.get("article"), "pk", None)
+    template_name = "includes/headline_item.html"
+    parts = []
+    for headline in headlines:
+        is_current = current is not None and headline.article.pk == current
+
+        def item(headline=headline, is_current=is_current) -> dict:
+            return {"headline": headline, "url": headline.url, "is_current": is_current}
+
+        if navigation is not None and navigation.by_id.get(headline.page.pk) is headline.page:
+            resumes = headline.resumes_from.pk if headline.resumes_from is not None else None
+            key = (headline.page.pk, headline.article.pk, resumes, is_current)
+            parts.append(navigation.rendered(template_name, key, item))
+        else:
+            parts.append(get_template(template_name).render(item()))
+    return mark_safe("".join(parts))

@@ -62,24 +62,45 @@ class EditionNavigation:
         Each item is rendered once per language and state (current or not) and
         kept with the edition, so a request renders at most one item afresh.
         """
-        language = get_language()
         current_pk = current.pk if current is not None else None
-        template = get_template(template_name)
-        parts = []
-        for page in self.pages:
-            is_current = page.pk == current_pk
-            key = (template_name, language, page.pk, is_current)
-            html = self._items.get(key)
-            if html is None:
-                context = {
-                    "page": page,
-                    "url": page.get_absolute_url(),
-                    "printed": self.printed[page.pk],
-                    "is_current": is_current,
-                }
-                html = self._items[key] = mark_safe(template.render(context))
-            parts.append(html)
+        language = get_language()
+        parts = [
+            self.rendered(
+                template_name,
+                (page.pk, page.pk == current_pk),
+                lambda page=page: self._item(page, current_pk),
+                language,
+            )
+            for page in self.pages
+        ]
         return mark_safe("".join(parts))
+
+    def _item(self, page: Page, current_pk: int | None) -> dict:
+        return {
+            "page": page,
+            "url": page.get_absolute_url(),
+            "printed": self.printed[page.pk],
+            "is_current": page.pk == current_pk,
+        }
+
+    def rendered(
+        self,
+        template_name: str,
+        key: tuple,
+        context: Callable[[], dict],
+        language: str | None = None,
+    ) -> SafeString:
+        """``template_name`` rendered with ``context()``, once per language and ``key``.
+
+        ``key`` must name everything the context holds that the edition's
+        fingerprint does not (which page, which article, marked or not).
+        """
+        full_key = (template_name, language or get_language(), *key)
+        html = self._items.get(full_key)
+        if html is None:
+            html = mark_safe(get_template(template_name).render(context()))
+            self._items[full_key] = html
+        return html
 
 
 def fingerprint(edition: Edition) -> tuple:
