@@ -537,10 +537,10 @@ def test_database_errors_are_reported_on_one_line(tmp_path, monkeypatch):
 def test_an_unexpected_parser_error_is_one_failure_not_a_crash(tmp_path, monkeypatch):
     from editions.importing import prepare
 
-    def explode(data, name):
+    def explode(text, name):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(prepare, "parse_page", explode)
+    monkeypatch.setattr(prepare, "parse_text", explode)
     page_files(tmp_path)
     _, err, error = run(tmp_path)
     assert error is not None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from ..models import Article, Page, Paper
-from ..parsing import ARTICLE, ParsedPage, date_from_path, label_key, parse_page
+from ..parsing import ARTICLE, ParsedPage, date_from_path, label_key, parse_text
 from ..parsing.labels import label_value
 from ..parsing.lines import JUMP_TOKEN_RE
 from ..parsing.text import norm, read_text
@@ -95,21 +95,16 @@ def prepare(raw: RawFile, given: datetime.date | None, find_paper: PaperFinder) 
     if raw.data is None:
         raise ImportFileError(raw.error or "cannot be read")
     paper = find_paper(raw.name)
-    parsed = parse_page(raw.data, raw.name)
+    text = read_text(raw.data)  # once: the parser's and the jump marks' text
+    parsed = parse_text(text, raw.name)
     check_fits(parsed)
     item = Item(raw.name, parsed, resolve_date(raw.name, parsed, given), paper)
-    if parsed.kind == ARTICLE and parsed.blocks and _may_jump(raw.data):
-        item.continued_from, item.jumps_out = jumps_of(read_text(raw.data), parsed)
+    if parsed.kind == ARTICLE and parsed.blocks:
+        item.continued_from, item.jumps_out = jumps_of(text, parsed)
     return item
 
 
 _IN = ("上接", "接", "续")
-#: 转, 接 and 续 in UTF-8 and in GB18030: a file without any has no jump mark to read.
-_JUMP_BYTES = tuple(c.encode(e) for c in "转接续" for e in ("utf-8", "gb18030"))
-
-
-def _may_jump(data: bytes) -> bool:
-    return any(mark in data for mark in _JUMP_BYTES)
 
 
 def jumps_of(text: str, parsed: ParsedPage) -> tuple[int | None, tuple[int, ...]]:

@@ -19,7 +19,15 @@ from __future__ import annotations
 
 from .labels import label_key, section_of
 from .model import ARTICLE, PAGE_VIEW, Block, PageParseError, PageRef, ParsedPage, Photo, Region
-from .registry import BUILTIN_FORMS, Form, Source, forms, parse_page, register_form
+from .registry import (
+    BUILTIN_FORMS,
+    Form,
+    Source,
+    forms,
+    parse_page,
+    parse_text,
+    register_form,
+)
 from .text import date_from_path, decode, link_key, match_key
 
 __all__ = [
@@ -41,6 +49,7 @@ __all__ = [
     "link_key",
     "match_key",
     "parse_page",
+    "parse_text",
     "register_form",
     "section_of",
 ]

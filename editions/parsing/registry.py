@@ -139,7 +139,12 @@ def parse_page(data: bytes, name: str = "") -> ParsedPage:
     ``name`` is the file's path as the caller knows it: some forms are recognised by
     it (crawler dumps, saved HTML), and ``article_key`` is derived from it.
     """
-    text = read_text(data)
+    return parse_text(read_text(data), name)
+
+
+def parse_text(text: str, name: str = "") -> ParsedPage:
+    """:func:`parse_page` of a file already read as text (:func:`~.text.read_text`),
+    for a caller that reads the text again itself."""
     source = Source(name, text)
     _load()
     for form in _forms:
