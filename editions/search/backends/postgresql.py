@@ -1,21 +1,25 @@
-"""PostgreSQL: GIN indexes over arrays of our tokens, read in key order.
+"""PostgreSQL: one GIN index over our tokens, read in key order.
 
 ``editions_search_entry`` keeps each article's tokens as text (``head``: kicker,
-title and subtitle; ``body``: byline and body; both padded with spaces), and two
-expression indexes cut them at C speed, so no ``tsvector`` is stored twice:
+title and subtitle; ``body``: byline and body; both padded with spaces), and one
+expression index cuts them at C speed into a ``tsvector`` without positions
+(``array_to_tsvector``), so no ``tsvector`` is stored twice:
 
-* ``string_to_array(head || body, ' ')``: the tokens (bigrams and run ends). A
-  word of two characters is one element; a longer word is all of its bigrams,
-  then checked as consecutive tokens with ``LIKE '% 国家 家主 %'`` on the row.
-* ``string_to_array(head || body, NULL)``: the characters, for one-character words.
+* a word of two characters is one lexeme (国家); a longer word is all of its
+  bigrams, then checked as consecutive tokens with ``strpos(' 国家 家主 ')`` on
+  the row;
+* a one-character word is a prefix lookup (``'国':*``: every bigram starting with
+  it and the run ends), which GIN answers from its sorted keys: no second index of
+  characters (it cost a third of the build and 0.3x the text).
 
-A ``tsvector`` with positions would answer phrases too, but it caps positions at
-16,383 and keeps at most 256 per word: long or repetitive articles would be missed,
-and it would store the tokens once more. Arrays and a ``LIKE`` recheck have neither
-limit: a match is exactly a substring match of the folded text.
+All the words of a query are one ``tsquery`` on that one index, so GIN intersects
+them itself. Positions are not kept: a ``tsvector``'s cap them at 16,383 and keeps
+at most 256 per word, and long or repetitive articles would be missed; the
+``strpos`` recheck has no limit: a match is exactly a substring match of the
+folded text.
 
-The planner picks the plan by how common the words are (ANALYZE keeps the most
-common elements of both indexes): a rare word reads its few rows from GIN and
+Which plan runs is chosen here from how common the words are (ANALYZE keeps the
+most common lexemes of the index): a rare word reads its few rows from GIN and
 sorts them; a common one walks the key index backwards and stops after one page.
 """
 
@@ -29,11 +33,12 @@ from ..documents import Document
 from ..query import Query, Tokens
 
 ENTRY = "editions_search_entry"
-TOKENS = "string_to_array(e.head || e.body, ' ')"
-CHARS = "string_to_array(e.head || e.body, NULL)"
+#: The index's expression, and as the queries spell it on the row ``e``.
+EXPRESSION = "array_to_tsvector(array_remove(string_to_array(head || body, ' '), ''))"
+TOKENS = "array_to_tsvector(array_remove(string_to_array(e.head || e.body, ' '), ''))"
 TEXT = "(e.head || e.body)"
 NEAR_DISTANCE = 12
-NEEDS_CHARS = False  # the characters index cuts them from the tokens
+NEEDS_CHARS = False  # one-character words are prefix lookups of the tokens
 COLUMNS = ("key", "article_id", "edition_id", "digest", "indexed_at", "head", "body")
 
 
@@ -65,14 +70,8 @@ def create_schema(cursor, suffix: str = "", *, indexes: bool = True) -> None:
 
 def create_indexes(cursor, suffix: str = "") -> None:
     table = f"{ENTRY}{suffix}"
-    cursor.execute(
-        f"CREATE INDEX {table}_tokens ON {table} USING gin ((string_to_array(head || body, ' ')))"
-    )
-    cursor.execute(
-        f"CREATE INDEX {table}_chars ON {table} USING gin ((string_to_array(head || body, NULL)))"
-    )
-    for name in ("tokens", "chars"):
-        cursor.execute(f"ALTER INDEX {table}_{name} ALTER COLUMN 1 SET STATISTICS {STATISTICS}")
+    cursor.execute(f"CREATE INDEX {table}_tokens ON {table} USING gin (({EXPRESSION}))")
+    cursor.execute(f"ALTER INDEX {table}_tokens ALTER COLUMN 1 SET STATISTICS {STATISTICS}")
     cursor.execute(f"CREATE INDEX {table}_edition ON {table} (edition_id)")
     cursor.execute(f"CREATE INDEX {table}_indexed ON {table} (indexed_at)")
 
@@ -90,7 +89,7 @@ def swap_in(cursor, suffix: str) -> None:
     """Replace the live index by the one built under ``suffix`` (inside a transaction)."""
     drop_schema(cursor)
     cursor.execute(f"ALTER TABLE {ENTRY}{suffix} RENAME TO {ENTRY}")
-    for name in ("pkey", "article_id_key", "tokens", "chars", "edition", "indexed"):
+    for name in ("pkey", "article_id_key", "tokens", "edition", "indexed"):
         cursor.execute(f"ALTER INDEX IF EXISTS {ENTRY}{suffix}_{name} RENAME TO {ENTRY}_{name}")
 
 
@@ -151,14 +150,14 @@ def size_bytes(cursor) -> int:
 
 
 class Condition:
-    """A condition on the entry row ``e``: the exact test on the row (``check``, SQL
-    with parameters); the GIN lookups that can give its candidates (``options``: each
-    ``((sql, params), keys)``, one condition on one index, ``keys`` the (kind, token)
-    pairs it needs, all of them); and per required term the tokens whose frequencies
-    estimate how many rows match (``lookups``)."""
+    """A condition on the entry row ``e``: the GIN lookup of its candidates
+    (``index``, SQL with parameters) and, per required term, the keys of each of its
+    spellings (``spellings``); the exact test on the row (``check``); and per required
+    term the keys whose frequencies estimate how many rows match (``lookups``)."""
 
-    def __init__(self, options, check, lookups):
-        self.options = options
+    def __init__(self, index, spellings, check, lookups):
+        self.index = index
+        self.spellings = spellings
         self.check = check
         self.lookups = lookups
 
@@ -188,51 +187,40 @@ def _check(seq: Tokens, columns: tuple[str, ...] = ("e.head", "e.body")) -> tupl
     return _sql_or([(f"strpos({column}, %s) > 0", [needle]) for column in columns])
 
 
-_EXPRESSIONS = {"tokens": TOKENS, "chars": CHARS}
-
-
 def _keys(seq: Tokens) -> tuple[tuple[str, str], ...]:
-    """What GIN looks up for the sequence (a superset of its rows): its character, or
-    its whole tokens (a trailing one-character prefix is left to the exact test)."""
-    if seq.is_char:
-        return (("chars", seq.tokens[0]),)
-    return tuple(("tokens", t) for t in (seq.tokens[:-1] if seq.prefix else seq.tokens))
+    """What GIN looks up for the sequence (a superset of its rows): its tokens, the
+    trailing one-character prefix (a one-character word is only that) as ``chars``."""
+    whole = seq.tokens[:-1] if seq.prefix else seq.tokens
+    keys = tuple(("tokens", token) for token in whole)
+    return keys + ((("chars", seq.tokens[-1]),) if seq.prefix else ())
 
 
-def _contains(keys: tuple[tuple[str, str], ...]) -> tuple[str, list]:
-    """One ``@>`` of all the keys, which are of one kind: GIN intersects them itself."""
-    kind = keys[0][0]
-    return f"{_EXPRESSIONS[kind]} @> %s::text[]", [list(dict.fromkeys(t for _, t in keys))]
+def _lexeme(key: tuple[str, str]) -> str:
+    kind, token = key
+    quoted = "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+    return quoted + (":*" if kind == "chars" else "")
 
 
-def _options(terms: list) -> list:
-    """The ways GIN can give a superset of the rows matching every term: all the
-    single-spelling terms' tokens in one lookup, or their characters in one, or one
-    term with several spellings (one lookup each, ORed). Never two indexes at once:
-    the planner would test the second expression per row, cutting its token string."""
-    by_kind: dict[str, list] = {"tokens": [], "chars": []}
-    options = []
-    for term in terms:
-        if len(term.alternatives) == 1:
-            keys = _keys(term.alternatives[0])
-            by_kind[keys[0][0]].extend(keys)
-        else:
-            alternatives = [_keys(alt) for alt in term.alternatives]
-            options.append((_sql_or([_contains(k) for k in alternatives]), alternatives))
-    merged = [(_contains(tuple(keys)), [tuple(keys)]) for keys in by_kind.values() if keys]
-    return merged + options
+def _tsquery(spellings_of_terms: list[list[tuple]]) -> str:
+    """Every term (any of its spellings, each all of its keys) as one ``tsquery``."""
+    return " & ".join(
+        "(" + " | ".join("(" + " & ".join(map(_lexeme, keys)) + ")" for keys in spellings) + ")"
+        for spellings in spellings_of_terms
+    )
 
 
 def match_condition(query: Query) -> Condition:
-    check_parts, lookups = [], []
+    check_parts, lookups, spellings = [], [], []
     for term in query.terms:
         check_parts.append(_sql_or([_check(alt) for alt in term.alternatives]))
+        spellings.append([_keys(alt) for alt in term.alternatives])
         # A term with alternatives is at least as common as its commonest one.
-        lookups.append(max((_keys(alt) for alt in term.alternatives), key=len))
+        lookups.append(max(spellings[-1], key=len))
     for term in query.excluded:
         sql, params = _sql_or([_check(alt) for alt in term.alternatives])
         check_parts.append((f"NOT {sql}", params))
-    return Condition(_options(query.terms), _sql_and(check_parts), lookups)
+    index = (f"{TOKENS} @@ %s::tsquery", [_tsquery(spellings)])
+    return Condition(index, spellings, _sql_and(check_parts), lookups)
 
 
 def _head(query: Query) -> tuple[str, list]:
@@ -281,12 +269,14 @@ def tier_conditions(query: Query) -> list[tuple[int, Condition]]:
         ]
     else:
         checks = [(2, _then(head, base.check)), (0, rest)]
-    return [(tier, Condition(base.options, check, base.lookups)) for tier, check in checks]
+    return [
+        (tier, Condition(base.index, base.spellings, check, base.lookups)) for tier, check in checks
+    ]
 
 
 def ids_sql(query: Query) -> tuple[str, list]:
     condition = match_condition(query)
-    sql, params = _sql_and([condition.options[0][0], condition.check])
+    sql, params = _sql_and([condition.index, condition.check])
     return f"SELECT e.article_id FROM {ENTRY} e WHERE {sql}", params
 
 
@@ -305,7 +295,10 @@ _stats: dict[str, tuple[float, dict[tuple[str, str], float], dict[str, float], f
 
 
 def _frequencies(using: str):
-    """(token frequencies by (kind, token), the floor below them by kind, rows)."""
+    """(token frequencies by (kind, token), the floor below them by kind, rows).
+
+    A character's frequency is that of the lexemes starting with it, summed (an
+    overestimate where they share rows, and rows are what the walk needs)."""
     from django.db import connections
 
     cached = _stats.get(using)
@@ -317,49 +310,51 @@ def _frequencies(using: str):
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [ENTRY])
         row = cursor.fetchone()
         rows = max(float(row[0]) if row else 0.0, 0.0)
-        for kind in ("tokens", "chars"):
-            cursor.execute(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs "
-                "FROM pg_stats WHERE tablename = %s",
-                [f"{ENTRY}_{kind}"],
-            )
-            found = cursor.fetchone()
-            if found and found[0]:
-                elems, freqs = found
-                known.update(((kind, e), f) for e, f in zip(elems, freqs, strict=False))
-                floors[kind] = freqs[len(elems)]  # the least frequency kept
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs "
+            "FROM pg_stats WHERE tablename = %s",
+            [f"{ENTRY}_tokens"],
+        )
+        found = cursor.fetchone()
+    if found and found[0]:
+        elems, freqs = found
+        chars: dict[str, float] = {}
+        for lexeme, freq in zip(elems, freqs, strict=False):
+            known[("tokens", lexeme)] = freq
+            chars[lexeme[:1]] = chars.get(lexeme[:1], 0.0) + freq
+        known.update((("chars", char), min(freq, 1.0)) for char, freq in chars.items())
+        # After the lexemes' frequencies come their least and greatest.
+        floors["tokens"] = floors["chars"] = freqs[len(elems)]
     _stats[using] = (time.monotonic(), known, floors, rows)
     return known, floors, rows
 
 
-def _plan(condition: Condition, limit: int, using: str | None) -> tuple[str, tuple[str, list]]:
-    """("walk" or "bitmap", the GIN lookup the bitmap would use)."""
-    first = condition.options[0][0]
+def _plan(condition: Condition, limit: int, using: str | None) -> str:
+    if PLAN:
+        return PLAN
     if using is None:
-        return PLAN or "bitmap", first
+        return "bitmap"
     known, floors, rows = _frequencies(using)
     if not rows or not floors:
-        return PLAN or "bitmap", first  # never analysed: small, or fresh
+        return "bitmap"  # never analysed: small, or fresh
 
     def frequency(keys) -> float:
         # Rows with all the keys are at most those of the rarest; unknown keys are
         # rarer than every token ANALYZE kept.
         return min(known.get(key, floors.get(key[0], 0.0) / 2) for key in keys)
 
-    # The lookup with the fewest candidates (an ORed one has those of each spelling).
-    candidates, lookup = min(
-        (sum(frequency(keys) for keys in spellings), sql) for sql, spellings in condition.options
+    # GIN's candidates: at most those of the rarest term (all of its spellings').
+    candidates = min(
+        sum(frequency(keys) for keys in spellings) for spellings in condition.spellings
     )
-    if PLAN:
-        return PLAN, lookup
     matches = 1.0
     for keys in condition.lookups:
         matches *= frequency(keys)
     if matches <= 0:
-        return "bitmap", lookup
+        return "bitmap"
     walk = limit / matches * WALK_COST
-    bitmap = candidates * rows * BITMAP_COST
-    return ("walk" if walk < bitmap else "bitmap"), lookup
+    bitmap = min(candidates, 1.0) * rows * BITMAP_COST
+    return "walk" if walk < bitmap else "bitmap"
 
 
 def scan_sql(
@@ -378,14 +373,14 @@ def scan_sql(
     check_sql, check_params = condition.check
     # OFFSET 0 keeps EXISTS a check per candidate: the planner would otherwise turn it
     # into a join that first walks every article of the filters' editions.
-    plan, (index_sql, index_params) = _plan(condition, limit, using)
-    if plan == "walk":
+    if _plan(condition, limit, using) == "walk":
         return (
             f"SELECT {columns} FROM {ENTRY} e WHERE e.key >= %s AND e.key < %s "
             f"AND {check_sql} AND EXISTS ({exists_sql} OFFSET 0) "
             f"ORDER BY e.key {order} LIMIT {int(limit)}",
             [low, high, *check_params, *exists_params],
         )
+    index_sql, index_params = condition.index
     # ``key + 0``: the dates filter and the order apply after the bitmap, never by the
     # key index with the GIN test per row;
     # the outer query reads the sorted candidates in that order (no second sort) and
