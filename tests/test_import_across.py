@@ -65,6 +65,36 @@ def test_a_story_printed_again_on_a_later_page_is_one_article(tmp_path, paper):
     assert (again.created, again.updated) == (0, 0)
 
 
+def test_an_editors_save_keeps_the_page_a_story_is_printed_again_on(tmp_path, paper):
+    """The later page's copy is no jump of the body: a correction must not drop it,
+    while a jump the editor takes out of the body goes, and one put in comes."""
+    dumps(
+        tmp_path,
+        [
+            ("20240803-01-01", "江边步道全线贯通", LONG),
+            ("20240803-02-05", "江边步道全线贯通", LONG),
+            ("20240803-03-01", "老街夜市重新开张", ["夜市延时到凌晨一点，摊位增加到八十个。"]),
+        ],
+    )
+    run(tmp_path, paper)
+    story = Article.objects.get(title="江边步道全线贯通")
+    assert printed_on(story) == [1, 2]
+
+    story.title = "江边步道全线贯通 市民沿江步行"
+    story.save()
+    assert printed_on(Article.objects.get(pk=story.pk)) == [1, 2]
+
+    story.body += "\n\n--- 第3版 ---\n\n步道的第二期工程明年开工。"
+    story.save()
+    assert sorted(printed_on(Article.objects.get(pk=story.pk))) == [1, 2, 3]
+    story.body = story.body.split("\n\n--- 第3版 ---")[0]
+    story.save()
+    assert printed_on(Article.objects.get(pk=story.pk)) == [1, 2]
+    again = run(tmp_path, paper)
+    assert (again.created, again.updated) == (0, 0)
+    assert printed_on(Article.objects.get(pk=story.pk)) == [1, 2]
+
+
 def test_the_later_copy_imported_first_moves_the_story_to_where_it_starts(tmp_path, paper):
     dumps(tmp_path / "b", [("20240803-04-06", "江边步道全线贯通", STORY)])
     dumps(tmp_path / "a", [("20240803-01-03", "江边步道全线贯通", STORY)])

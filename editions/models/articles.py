@@ -7,6 +7,7 @@ editor's correction is told from the import and survives re-imports.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -155,8 +156,9 @@ class Article(models.Model):
         self.__dict__.pop("blocks", None)
         with transaction.atomic():
             lock_edition(self.page.edition_id)
+            jumped = self._stored_jumps()
             super().save(*args, **kwargs)
-            self.sync_continuations()
+            self.sync_continuations(jumped)
             self.page.edition.touch()
 
     def get_absolute_url(self) -> str:
@@ -198,11 +200,35 @@ class Article(models.Model):
             for f, v in self.text_values().items()
         )
 
-    def sync_continuations(self) -> None:
-        """Point continued_on at the pages the body jumps to (after a correction, too)."""
-        numbers = self.page_numbers[1:]
-        pages = Page.objects.filter(edition_id=self.page.edition_id, number__in=numbers)
+    def sync_continuations(self, jumped: Iterable[int] = ()) -> None:
+        """Point continued_on at the pages the body jumps to (after a correction, too).
+
+        A page the story is printed again on (the import found its copy there) is no
+        jump of the body, and stays; ``jumped`` are the pages the body jumped to
+        before this change, which go unless the body still jumps there.
+        """
+        numbers = set(self.page_numbers[1:])
+        gone = set(jumped) - numbers
+        printed_again = {
+            number
+            for number in self.continued_on.values_list("number", flat=True)
+            if number not in gone and number != self.page.number
+        }
+        pages = Page.objects.filter(
+            edition_id=self.page.edition_id, number__in=numbers | printed_again
+        )
         self.continued_on.set(pages)
+
+    def _stored_jumps(self) -> set[int]:
+        """The pages the body as stored (before a save) jumps to."""
+        if self.pk is None or self._state.adding:
+            return set()
+        stored = Article.objects.filter(pk=self.pk).values_list("body", "page__number").first()
+        if stored is None:
+            return set()
+        body, number = stored
+        blocks = body_format.text_to_blocks(body, number)
+        return set(body_format.page_numbers(blocks, number)[1:])
 
 
 class Region(models.Model):
