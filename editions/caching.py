@@ -26,7 +26,9 @@ node through Redis) under the same fingerprint, so a page is rendered once per
 change of its edition rather than once per reader. The key holds the path and
 only the query parameters the view reads (a ``utm_source`` never makes a second
 copy); the key changes whenever the edition does, so a cached page is never
-stale. ``READER_PAGE_CACHE_SECONDS = 0`` turns that cache off.
+stale. For the same reason each process keeps the pages it served lately in
+front of the shared cache (``LocalPages``), saving Redis's round trip on a hit.
+``READER_PAGE_CACHE_SECONDS = 0`` turns both off.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
@@ -147,21 +152,81 @@ def page_key(request: HttpRequest, *parts: object) -> str:
     )
 
 
-def cached_page(key: str) -> str | None:
-    return cache.get(key) if page_cache_seconds() else None
+def cached_page(key: str) -> bytes | None:
+    """The rendered page kept under ``key``: from this process's copies, else the shared cache."""
+    seconds = page_cache_seconds()
+    if not seconds:
+        return None
+    content = local_pages.get(key)
+    if content is None:
+        content = cache.get(key)
+        if isinstance(content, bytes):
+            local_pages.put(key, content, seconds)
+        else:
+            content = None  # nothing, or a copy from before pages were kept as bytes
+    return content
 
 
-def keep_page(key: str, html: str) -> None:
-    if page_cache_seconds():
-        cache.set(key, html, page_cache_seconds())
+def keep_page(key: str, content: bytes) -> None:
+    """Keep a rendered page (its encoded body) in the shared cache and this process's copies."""
+    seconds = page_cache_seconds()
+    if seconds:
+        cache.set(key, content, seconds)
+        local_pages.put(key, content, seconds)
 
 
-def with_csrf_token(html: str, request: HttpRequest) -> str:
-    """The page as cached: readers' pages carry no per-visitor token any more.
+class LocalPages:
+    """The rendered pages this process served lately, in front of the shared cache.
 
-    Kept for the views that still call it; it replaces nothing.
+    A page's key holds its edition's fingerprint, so a copy kept here is never
+    stale: once the edition changes, the next request computes another key. What
+    it saves is the shared cache's round trip (with Redis, a third of a cached
+    page's time). Bounded by ``READER_LOCAL_PAGE_BYTES`` (default 8 MiB; 0 keeps
+    none), oldest first, and each copy by the page cache's own lifetime.
     """
-    return html
+
+    def __init__(self):
+        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            if found[0] < time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return found[1]
+
+    def put(self, key: str, content: bytes, seconds: int) -> None:
+        limit = getattr(settings, "READER_LOCAL_PAGE_BYTES", 8 * 1024 * 1024)
+        if len(content) > limit // 4:
+            return
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = (time.monotonic() + seconds, content)
+            self._size += len(content)
+            while self._size > limit:
+                self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: str) -> None:
+        _, content = self._entries.pop(key)
+        self._size -= len(content)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+local_pages = LocalPages()
 
 
 def not_modified(
@@ -181,14 +246,28 @@ def set_validators(
     response.headers["ETag"] = etag
     if last_modified is not None:
         response.headers["Last-Modified"] = http_date(last_modified.timestamp())
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=settings.READER_MAX_AGE,
-        s_maxage=settings.READER_SHARED_MAX_AGE,
-        stale_while_revalidate=settings.READER_STALE_SECONDS,
-    )
+    directives = _public_directives()
+    if "Cache-Control" in response:
+        patch_cache_control(response, **dict(directives))
+    else:  # what patch_cache_control writes on an empty header, worked out once
+        response.headers["Cache-Control"] = _public_cache_control(directives)
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
+
+
+def _public_directives() -> tuple:
+    return (
+        ("public", True),
+        ("max_age", settings.READER_MAX_AGE),
+        ("s_maxage", settings.READER_SHARED_MAX_AGE),
+        ("stale_while_revalidate", settings.READER_STALE_SECONDS),
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _public_cache_control(directives: tuple) -> str:
+    response = HttpResponse()
+    patch_cache_control(response, **dict(directives))
+    return response.headers["Cache-Control"]
 
 
 def forbid_storing(response: HttpResponse) -> None:

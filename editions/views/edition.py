@@ -93,6 +93,8 @@ class EditionMixin:
         parts = (
             self.edition.paper.code,
             self.edition.key,
+            self.edition.pk,  # with created_at: this row, never another one made since
+            self.edition.created_at.isoformat(),
             self.edition.paper_count,
             self.edition.has_previous,
             self.edition.has_next,
@@ -103,9 +105,9 @@ class EditionMixin:
         if answer is not None:
             return answer
         key = caching.page_key(request, *parts)
-        html = caching.cached_page(key)
-        if html is not None:
-            response = HttpResponse(caching.with_csrf_token(html, request))
+        content = caching.cached_page(key)
+        if content is not None:
+            response = HttpResponse(content)
         else:
             response = super().get(request, *args, **kwargs)
             response.add_post_render_callback(lambda rendered: self.keep(rendered, key))
@@ -113,9 +115,7 @@ class EditionMixin:
         return response
 
     def keep(self, response, key: str) -> None:
-        html = response.content.decode(response.charset)
-        caching.keep_page(key, html)
-        response.content = caching.with_csrf_token(html, self.request)
+        caching.keep_page(key, response.content)
 
     @cached_property
     def navigation(self) -> navigation.EditionNavigation:
