@@ -10,6 +10,7 @@ regions. It has no title, and that is no error.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .. import html as H
 from .. import navigation as N
@@ -59,12 +60,16 @@ def parse(source: Source) -> ParsedPage:
             date = date_of(date_line(s))
     label = label or founder.title_label(marks)
     entries = N.page_list(marks)
-    if not entries and label:
-        entries = [(label, name)]
     pages = Pages(entries)
     page_number = pages.number(label) if label else None
     if not page_number:
         raise PageParseError("no page number found")
+    refs = pages.refs
+    if not entries:
+        # Saved without the edition's page list: the page is the one its own label
+        # names (第05版 is page 5), as an article view's would be, never page 1.
+        refs = Pages([(label, name)]).refs
+        refs = (replace(refs[0], number=page_number),)
     listed = N.headline_list(marks) or N.written_headlines(marks)
     kept = [(s, k) for s, k in listed if not ("编" in s and is_credit_line(s))]
     editor, editors = credits_of([s for s, _ in listed if (s, _) not in kept], label)
@@ -73,7 +78,7 @@ def parse(source: Source) -> ParsedPage:
         page_number=page_number,
         page_label=label,
         title="",
-        pages=pages.refs,
+        pages=refs,
         headlines=tuple(s for s, _ in kept),
         headline_links=tuple(k for _, k in kept),
         editor=editor,
