@@ -1,17 +1,21 @@
 """The importer's bulk inserts write what Django's bulk_create and simple_history's
-bulk_create_with_history would: the same columns, keys back in order, history beside."""
+bulk_create_with_history would: the same columns, keys back in order, history beside;
+and the connection's settings an import tunes come back as they were."""
 
 import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from editions.importing import rows
+from editions.importing import pages_import, rows, run
 from editions.models import Article, Page
+from editions.sources import iter_path_sources
 from tests.factories import PageFactory
+from tests.rawpages import HEADLINES, raw_page, write
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +115,36 @@ def test_insert_of_nothing_writes_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         rows.insert(Article, [])
         rows.insert_history(Article, [])
+
+
+def _settings() -> tuple:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            return (cursor.fetchone()[0],)
+        cursor.execute("SELECT current_setting('synchronous_commit')")
+        commit = cursor.fetchone()[0]
+        cursor.execute("SELECT current_setting('default_toast_compression')")
+        return commit, cursor.fetchone()[0]
+
+
+def test_an_import_tunes_the_connection_while_it_runs_and_restores_it(tmp_path, paper):
+    """Fewer checkpoints (SQLite), commits not waiting for the disk and lz4 (PostgreSQL)
+    during the run; the run's own record, and whatever the connection does next, as before."""
+    before = _settings()
+    seen = []
+    write(tmp_path / "2024-08-02", "p1.txt", raw_page())
+    write(tmp_path / "2024-08-02", "p2.txt", raw_page(title=HEADLINES[1]))
+    report = pages_import(
+        iter_path_sources([str(tmp_path)]),
+        paper=paper,
+        on_result=lambda r: seen.append(_settings()),
+    )
+
+    assert report.created == 2
+    if connection.vendor == "sqlite":
+        assert seen[0] == (run.IMPORT_WAL_CHECKPOINT_PAGES,) != before
+    else:
+        assert seen[0][0] == "off"
+        assert seen[0] != before
+    assert _settings() == before
