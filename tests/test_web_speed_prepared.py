@@ -49,7 +49,7 @@ def rows(found) -> list[tuple]:
 def test_a_pages_headlines_are_the_querysets(edition):
     for page in Page.objects.filter(edition=edition):
         expected = rows(queries.headline_rows(page))
-        assert rows(queries.page_headlines.raw(page=page.pk)) == expected
+        assert rows(queries.page_headlines.rows(page=page.pk)) == expected
     assert any(r[-1] for p in edition.pages.all() for r in rows(queries.headline_rows(p)))
 
 
@@ -58,7 +58,7 @@ def test_an_articles_headlines_and_neighbours_are_the_querysets(edition):
         page = article.page
         also = queries.neighbour_filter(edition.pk, page.number, article.position)
         expected = rows(queries.headline_rows(page, also=also))
-        found = queries.article_headlines.raw(
+        found = queries.article_headlines.rows(
             page=page.pk, edition=edition.pk, number=page.number, position=article.position
         )
         assert rows(found) == expected
@@ -73,7 +73,7 @@ def test_an_article_with_its_photos_is_the_querysets(edition):
     for article in Article.objects.filter(page__edition=edition):
         slow = list(queries._article_with_photos(article.page_id, article.position))
         fast = list(
-            queries.article_with_photos.raw(page=article.page_id, position=article.position)
+            queries.article_with_photos.rows(page=article.page_id, position=article.position)
         )
         names = (
             "pk",
@@ -89,12 +89,12 @@ def test_an_article_with_its_photos_is_the_querysets(edition):
         assert [[getattr(r, n) for n in names] for r in fast] == [
             [getattr(r, n) for n in names] for r in slow
         ]
-    assert len(list(queries.article_with_photos.raw(page=story.page_id, position=1))) == 3
-    assert not list(queries.article_with_photos.raw(page=story.page_id, position=99))
+    assert len(list(queries.article_with_photos.rows(page=story.page_id, position=1))) == 3
+    assert not list(queries.article_with_photos.rows(page=story.page_id, position=99))
 
 
 def test_a_value_the_orm_writes_into_the_sql_is_refused():
     """A slice becomes LIMIT n in the SQL text: it cannot be prepared, and says so."""
     limited = PreparedQuery(Article, ("count",), lambda count: Article.objects.all()[:count])
     with pytest.raises(ValueError, match="not"):
-        list(limited.raw(count=3))
+        list(limited.rows(count=3))

@@ -186,7 +186,7 @@ class PageDetailView(EditionMixin, DetailView):
         headlines = []
         printed = self.navigation.printed[page.pk] if page is not None else None
         if page is not None:
-            rows = reading.attach_pages(queries.page_headlines.raw(page=page.pk), self.pages_by_id)
+            rows = reading.attach_pages(queries.page_headlines.rows(page=page.pk), self.pages_by_id)
             headlines = reading.page_headlines(page, rows)
         context["headlines"] = headlines
         context["printed"] = printed
@@ -282,7 +282,7 @@ class ArticleDetailView(EditionMixin, DetailView):
     def get_object(self, queryset=None) -> Article:
         """The article with its photos, in the one query (see ``queries``)."""
         page = self.page_by_number(self.kwargs["number"])
-        rows = list(queries.article_with_photos.raw(page=page.pk, position=self.kwargs["position"]))
+        rows = queries.article_with_photos.rows(page=page.pk, position=self.kwargs["position"])
         if not rows:
             raise Http404(_("This page has no such article."))
         article = rows[0]
@@ -301,7 +301,7 @@ class ArticleDetailView(EditionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         page = article.page
-        found = queries.article_headlines.raw(
+        found = queries.article_headlines.rows(
             page=page.pk, edition=self.edition.pk, number=page.number, position=article.position
         )
         rows = reading.attach_pages(found, self.pages_by_id)

@@ -4,8 +4,10 @@ A page's headlines (with the EXISTS that says which continue onto it) or an
 article with its neighbours and photos took the ORM 0.6 to 1.8 ms to compose
 and compile per request, against 0.05 ms for the database to answer. So each
 such query is built once, with stand-in numbers where the request's values go,
-compiled to SQL, and then run as a raw query with the real values in the
-stand-ins' places. The queryset stays the single statement of what is asked
+compiled to SQL, and then run with the real values in the stand-ins' places;
+its rows become model instances as the ORM's own iterator makes them (the
+selected fields, the backend's converters, the annotations as attributes). The
+queryset stays the single statement of what is asked
 (``tests/test_web_speed_prepared.py`` checks the answers against it); only its
 composition is not repeated.
 
@@ -23,9 +25,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import router
+from django.db import connections, router
 from django.db.models import Model, QuerySet
-from django.db.models.query import RawQuerySet
 
 _FIRST_STAND_IN = 32_101
 
@@ -35,13 +36,18 @@ class _Compiled:
     sql: str
     params: tuple  # the compiled parameters, stand-ins included
     slots: tuple[tuple[int, str], ...]  # (position in params, name of the value)
+    fields: tuple[str, ...]  # the model's attributes, in the order selected
+    first: int  # where they start in a row
+    annotations: tuple[tuple[str, int], ...]  # (attribute, position in a row)
+    converters: tuple[tuple[int, tuple, object], ...]  # (position, converters, expression)
 
 
 class PreparedQuery:
     """``build(**values)`` -> a queryset, composed once per database and run many times.
 
     ``names`` are the keyword arguments ``build`` takes; each must be an integer
-    the queryset only ever compares with (an id, a number, a position).
+    the queryset only ever compares with (an id, a number, a position). The
+    queryset may defer fields and annotate, but not ``select_related``.
     """
 
     def __init__(self, model: type[Model], names: tuple[str, ...], build: Callable[..., QuerySet]):
@@ -54,34 +60,51 @@ class PreparedQuery:
     def stand_ins(self, first: int = _FIRST_STAND_IN) -> dict[str, int]:
         return {name: first + k for k, name in enumerate(self.names)}
 
-    def _slots(self, alias: str, stand_ins: dict[str, int]) -> tuple[str, tuple, tuple]:
-        sql, params = self.build(**stand_ins).query.get_compiler(using=alias).as_sql()
+    def _compose(self, alias: str, stand_ins: dict[str, int]):
+        compiler = self.build(**stand_ins).query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
         by_value = {value: name for name, value in stand_ins.items()}
         slots = tuple(
             (position, by_value[param])
             for position, param in enumerate(params)
             if isinstance(param, int) and not isinstance(param, bool) and param in by_value
         )
-        return sql, tuple(params), slots
+        return compiler, sql, tuple(params), slots
 
     def compile(self, alias: str) -> _Compiled:
-        """The SQL with the stand-ins' positions; checked by composing it twice.
+        """The SQL with the stand-ins' positions, and how a row becomes an instance.
 
-        With two different sets of stand-ins, the SQL text, the positions and
-        every other parameter must agree: then each position found holds the
-        value and nothing else does.
+        Composed twice, with two different sets of stand-ins: the SQL text, the
+        positions and every other parameter must agree, so each position found
+        holds the value and nothing else does.
         """
-        sql, params, slots = self._slots(alias, self.stand_ins())
-        again = self._slots(alias, self.stand_ins(_FIRST_STAND_IN + 100))
+        compiler, sql, params, slots = self._compose(alias, self.stand_ins())
+        _, sql_again, params_again, slots_again = self._compose(
+            alias, self.stand_ins(_FIRST_STAND_IN + 100)
+        )
         others = [p for k, p in enumerate(params) if k not in dict(slots)]
-        others_again = [p for k, p in enumerate(again[1]) if k not in dict(again[2])]
-        if (sql, slots, others) != (again[0], again[2], others_again):
+        others_again = [p for k, p in enumerate(params_again) if k not in dict(slots_again)]
+        if (sql, slots, others) != (sql_again, slots_again, others_again):
             raise ValueError(f"{self.model.__name__} query: its values are not all parameters")
         if {name for _, name in slots} != set(self.names):
             raise ValueError(f"{self.model.__name__} query: a value is not a parameter")
-        return _Compiled(sql, params, slots)
+        info = compiler.klass_info
+        if info["model"] is not self.model or info.get("related_klass_infos"):
+            raise ValueError(f"{self.model.__name__} query: only its own model's rows")
+        positions = info["select_fields"]
+        fields = tuple(compiler.select[k][0].target.attname for k in positions)
+        converters = compiler.get_converters([column for column, _, _ in compiler.select])
+        return _Compiled(
+            sql,
+            params,
+            slots,
+            fields,
+            positions[0],
+            tuple(compiler.annotation_col_map.items()),
+            tuple((k, tuple(c), expression) for k, (c, expression) in converters.items()),
+        )
 
-    def raw(self, **values: int) -> RawQuerySet:
+    def rows(self, **values: int) -> list[Model]:
         """The queryset's rows for these values, as model instances with its annotations."""
         alias = router.db_for_read(self.model)
         compiled = self._compiled.get(alias)
@@ -93,7 +116,24 @@ class PreparedQuery:
         for position, name in compiled.slots:
             # As the ORM passed it: PostgreSQL's driver gets Int2/Int4 where it chose them.
             params[position] = type(compiled.params[position])(int(values[name]))
-        return self.model.objects.raw(compiled.sql, params).using(alias)
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            fetched = cursor.fetchall()
+        first, last = compiled.first, compiled.first + len(compiled.fields)
+        found = []
+        for fetched_row in fetched:
+            row = list(fetched_row)
+            for position, converters, expression in compiled.converters:
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+            instance = self.model.from_db(alias, compiled.fields, row[first:last])
+            for name, position in compiled.annotations:
+                setattr(instance, name, row[position])
+            found.append(instance)
+        return found
 
     def forget(self) -> None:
         """Compose again at the next use (a test that changes the database's settings)."""
