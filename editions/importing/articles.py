@@ -95,8 +95,15 @@ class ArticleWriter(StoryAcrossPages):
         # before a late change of the page), and a position must never hand one
         # article's row to another.
         self.listed_new = 0
+        done: set[tuple] = set()
         for item in items:
             number = item.parsed.page_number
+            # Every file of a page lists the same headlines: once the list is done,
+            # the next file's copy of it finds every row it would.
+            listing = (number, item.parsed.headlines, item.parsed.headline_links)
+            if listing in done:
+                continue
+            done.add(listing)
             page = self.pages[number]
             links = item.parsed.headline_links
             seen: Counter = Counter()
