@@ -178,3 +178,70 @@ def test_a_story_continued_onto_a_page_is_listed_there_in_each_language(client, 
             resumed = [line for line in lines if words in line[1]]
             assert resumed, (language, path)
             assert resumed[0][0] == article_path(2, 1) + "#page-4"
+
+
+# --- parts of the page kept with the navigation (views/navigation.py FRAGMENTS) ---------
+
+
+def test_the_edition_bar_follows_the_current_page(client, edition):
+    for number in (1, 3, 2, 4, 1):
+        for path in (page_path(number), article_path(number, 2)):
+            soup = BeautifulSoup(client.get(path).content.decode(), "html.parser")
+            assert f"第0{number}版" in soup.select_one(".current-page strong").get_text()
+            previous = soup.select_one("a[data-step='previous-page']")
+            following = soup.select_one("a[data-step='next-page']")
+            assert (previous["href"] if previous else None) == (
+                page_path(number - 1) if number > 1 else None
+            )
+            assert (following["href"] if following else None) == (
+                page_path(number + 1) if number < 4 else None
+            )
+    soup = BeautifulSoup(client.get(headlines_path()).content.decode(), "html.parser")
+    assert soup.select_one(".edition-steps a[aria-current='page']")["href"] == headlines_path()
+    assert soup.select_one(".current-page") is None
+    soup = BeautifulSoup(client.get(page_path(1)).content.decode(), "html.parser")
+    assert soup.select_one(".edition-steps a[aria-current='page']") is None
+
+
+def test_each_page_names_the_feeds_of_its_own_section(client, jumping_edition):
+    def section_feeds(path):
+        """The section's feeds: titled "paper · section (RSS)" and "(Atom)"."""
+        soup = BeautifulSoup(client.get(path).content.decode(), "html.parser")
+        return [
+            (link["title"], link["href"])
+            for link in soup.select("link[rel=alternate]")
+            if " · " in link.get("title", "")
+        ]
+
+    theory = section_feeds(page_path(3))
+    assert len(theory) == 2
+    assert all("理论特刊" in title and "li-lun-te-kan" in href for title, href in theory)
+    assert section_feeds(article_path(3, 1)) == theory
+    others = section_feeds(page_path(1))
+    assert len(others) == 2
+    assert not any("理论特刊" in title for title, _ in others)
+
+
+def test_a_renamed_paper_or_edition_shows_in_the_masthead_at_once(client, edition):
+    assert "号外" not in client.get(page_path(1)).content.decode()
+    edition.name = "号外"
+    edition.save()
+    soup = BeautifulSoup(client.get(page_path(2)).content.decode(), "html.parser")
+    assert soup.select_one(".masthead .edition-name").get_text() == "号外"
+    paper = edition.paper
+    paper.name = "临江新报"
+    paper.save()
+    soup = BeautifulSoup(client.get(article_path(2, 1)).content.decode(), "html.parser")
+    assert soup.select_one(".masthead-name").get_text(strip=True) == "临江新报"
+
+
+def test_the_kept_parts_follow_the_language(client, edition):
+    english = client.get(page_path(1), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(page_path(1), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Previous edition" in english
+    assert "上一期" not in english
+    assert "上一期" in chinese
+    assert "Previous edition" not in chinese
+    english = client.get(article_path(1, 1), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Copy link" in english
+    assert "Larger" in english

@@ -112,3 +112,19 @@ def headline_items(context, headlines) -> str:
         else:
             parts.append(get_template(template_name).render(item()))
     return mark_safe("".join(parts))
+
+
+@register.simple_tag(takes_context=True)
+def kept_include(context, template_name: str, **extra) -> str:
+    """``{% include %}`` of a part that is the same on many pages of an edition.
+
+    Inside an edition the part is rendered once per version of the edition and
+    what ``views.navigation.FRAGMENTS`` says it depends on, and kept with the
+    edition's navigation; elsewhere it is rendered as ``{% include %}`` would.
+    """
+    template = context.template.engine.get_template(template_name)
+    with context.push(**extra):
+        navigation = context.get("navigation")
+        if navigation is None:
+            return template.render(context)
+        return navigation.fragment(template_name, context, lambda: template.render(context))

@@ -95,12 +95,50 @@ class EditionNavigation:
         ``key`` must name everything the context holds that the edition's
         fingerprint does not (which page, which article, marked or not).
         """
-        full_key = (template_name, language or get_language(), *key)
-        html = self._items.get(full_key)
+        return self.kept(
+            (template_name, language or get_language(), *key),
+            lambda: get_template(template_name).render(context()),
+        )
+
+    def kept(self, key: tuple, render: Callable[[], str]) -> SafeString:
+        html = self._items.get(key)
         if html is None:
-            html = mark_safe(get_template(template_name).render(context()))
-            self._items[full_key] = html
+            html = self._items[key] = mark_safe(render())
         return html
+
+    def fragment(self, template_name: str, context, render: Callable[[], str]) -> SafeString:
+        """An include that is the same on many pages of the edition (see ``FRAGMENTS``)."""
+        key = FRAGMENTS[template_name](context)
+        return self.kept((template_name, get_language(), *key), render)
+
+
+def _pk(instance) -> int | None:
+    return instance.pk if instance is not None else None
+
+
+#: The includes a reader's page may take from its edition's navigation, each with
+#: what its output depends on besides the edition's fingerprint and the language.
+#: A template listed here must use nothing else of its context: no request, no
+#: visitor, no address (the footer's language switch names the page: not listed).
+FRAGMENTS: dict[str, Callable] = {
+    # The paper and edition, the edition's date, whether there are other papers.
+    "includes/masthead.html": lambda context: (context.get("query"),),
+    # The feeds of the paper and of the current page's section, the IIIF manifest.
+    "includes/alternate.html": lambda context: (
+        getattr(context.get("current_page"), "section_id", None),
+        bool(context.get("is_preview")),
+    ),
+    # 上一期/下一期 (the edition's neighbours are in its fingerprint), the current page.
+    "includes/edition_bar.html": lambda context: (
+        _pk(context.get("current_page")),
+        _pk(context.get("previous_page")),
+        _pk(context.get("next_page")),
+        bool(context.get("headline_index")),
+    ),
+    # Buttons and their words only.
+    "includes/font_controls.html": lambda context: (),
+    "includes/article_actions.html": lambda context: (),
+}
 
 
 def fingerprint(edition: Edition) -> tuple:
