@@ -245,13 +245,19 @@ def set_validators(
 ) -> None:
     response.headers["ETag"] = etag
     if last_modified is not None:
-        response.headers["Last-Modified"] = http_date(last_modified.timestamp())
+        response.headers["Last-Modified"] = _http_date(last_modified.timestamp())
     directives = _public_directives()
     if "Cache-Control" in response:
         patch_cache_control(response, **dict(directives))
     else:  # what patch_cache_control writes on an empty header, worked out once
         response.headers["Cache-Control"] = _public_cache_control(directives)
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
+
+
+@functools.lru_cache(maxsize=256)
+def _http_date(timestamp: float) -> str:
+    """An edition's Last-Modified, formatted once: the same on every request until it changes."""
+    return http_date(timestamp)
 
 
 def _public_directives() -> tuple:

@@ -16,7 +16,7 @@ import datetime
 import functools
 from functools import cache
 
-from django.db import connection
+from django.db import connection, connections, router
 
 from ..models import Edition, Paper
 
@@ -66,33 +66,37 @@ def _statement(vendor: str) -> str:
 
 def published_edition(paper: str, date: datetime.date, code: str) -> Edition | None:
     """The published edition of a listed paper, as ``with_neighbours`` annotates it."""
-    with connection.cursor() as cursor:
-        cursor.execute(_statement(connection.vendor), [paper, date, code])
+    # The connection once: each use of django.db.connection is a lookup of its own.
+    db = router.db_for_read(Edition)
+    conn = connections[db]
+    with conn.cursor() as cursor:
+        cursor.execute(_statement(conn.vendor), [paper, date, code])
         row = cursor.fetchone()
     if row is None:
         return None
     edition_values = row[: len(_EDITION_FIELDS)]
     paper_values = row[len(_EDITION_FIELDS) : len(_EDITION_FIELDS) + len(_PAPER_FIELDS)]
     paper_count, has_previous, has_next = row[-3:]
-    db = connection.alias
     found = Edition.from_db(
-        db, _EDITION_FIELDS, _converted(Edition, _EDITION_FIELDS, edition_values)
+        db, _EDITION_FIELDS, _converted(conn, Edition, _EDITION_FIELDS, edition_values)
     )
-    found.paper = Paper.from_db(db, _PAPER_FIELDS, _converted(Paper, _PAPER_FIELDS, paper_values))
+    found.paper = Paper.from_db(
+        db, _PAPER_FIELDS, _converted(conn, Paper, _PAPER_FIELDS, paper_values)
+    )
     found.paper_count = int(paper_count)
     found.has_previous = bool(has_previous)
     found.has_next = bool(has_next)
     return found
 
 
-def _converted(model, names, values) -> list:
+def _converted(conn, model, names, values) -> list:
     """Values as the ORM would give them (SQLite returns dates and booleans raw)."""
     out = []
     for value, (column, converters) in zip(
-        values, _converters(connection.ops, model, names), strict=True
+        values, _converters(conn.ops, model, names), strict=True
     ):
         for converter in converters:
-            value = converter(value, column, connection)
+            value = converter(value, column, conn)
         out.append(value)
     return out
 
