@@ -172,13 +172,14 @@ def test_a_page_or_article_with_its_image_and_regions_costs_one_query_more(
     # The article view: its regions on the pages it is printed on are the one query an
     # image adds (for its position on the page); its photos come with the article's own
     # row (a LEFT JOIN), so they cost none, however many there are. The edition's pages
-    # were loaded by the page view above and are kept (views/navigation.py): no query.
+    # and page 2's headlines were loaded by the page view above and are kept
+    # (views/navigation.py): no query for them.
     from tests.test_printed_article import add_photo
 
     story = two_editions.pages.get(number=2).articles.get(position=2)
     for order in (1, 2, 3):
         add_photo(story, order, f"图{order}")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(article_path(2, 2, LARGE))
     assert response.content.decode().count('class="article-photo"') == 3
     assert response.content.decode().count("<polygon") == 1

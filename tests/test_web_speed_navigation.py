@@ -245,3 +245,32 @@ def test_the_kept_parts_follow_the_language(client, edition):
     english = client.get(article_path(1, 1), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Copy link" in english
     assert "Larger" in english
+
+
+def test_a_pages_articles_are_loaded_once_for_it_and_its_articles(
+    client, edition, django_assert_num_queries
+):
+    client.get(page_path(2))
+    with django_assert_num_queries(2):  # the edition, the article: page 2's list is kept
+        client.get(article_path(2, 3))
+    with django_assert_num_queries(1):  # the page itself: nothing but the edition
+        client.get(page_path(2))
+
+
+def test_previous_and_next_article_cross_pages_from_kept_lists(client, edition):
+    def steps(path):
+        soup = BeautifulSoup(client.get(path).content.decode(), "html.parser")
+        found = {}
+        for rel in ("prev", "next"):
+            link = soup.select_one(f".article-steps a[rel={rel}]")
+            found[rel] = link["href"] if link else None
+        return found
+
+    client.get(page_path(2))
+    client.get(page_path(3))
+    assert steps(article_path(2, 1)) == {"prev": article_path(1, 3), "next": article_path(2, 2)}
+    assert steps(article_path(2, 3)) == {"prev": article_path(2, 2), "next": article_path(3, 1)}
+    assert steps(article_path(1, 1))["prev"] is None
+    assert steps(article_path(4, 3))["next"] is None
+    edition.pages.get(number=3).articles.get(position=1).delete()
+    assert steps(article_path(2, 3))["next"] == article_path(3, 2)

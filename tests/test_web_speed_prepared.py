@@ -46,22 +46,33 @@ def rows(found) -> list[tuple]:
     )
 
 
-def test_a_pages_headlines_are_the_querysets(edition):
+def test_a_pages_headlines_and_neighbours_are_the_querysets(edition):
     for page in Page.objects.filter(edition=edition):
-        expected = rows(queries.headline_rows(page))
-        assert rows(queries.page_headlines.rows(page=page.pk)) == expected
-    assert any(r[-1] for p in edition.pages.all() for r in rows(queries.headline_rows(p)))
-
-
-def test_an_articles_headlines_and_neighbours_are_the_querysets(edition):
-    for article in Article.objects.filter(page__edition=edition).select_related("page"):
-        page = article.page
-        also = queries.neighbour_filter(edition.pk, page.number, article.position)
+        also = queries.page_neighbour_filter(edition.pk, page.number)
         expected = rows(queries.headline_rows(page, also=also))
-        found = queries.article_headlines.rows(
-            page=page.pk, edition=edition.pk, number=page.number, position=article.position
+        found = queries.page_headlines_around.rows(
+            page=page.pk, edition=edition.pk, number=page.number
         )
         assert rows(found) == expected
+    pages = edition.pages.all()
+    assert any(r[-1] for p in pages for r in rows(queries.headline_rows(p)))  # continuations
+
+
+def test_the_neighbours_of_a_page_are_the_articles_just_before_and_after_it(edition):
+    """What the article view's 上一篇/下一篇 at a page's edges come from."""
+    for page in Page.objects.filter(edition=edition):
+        found = queries.page_headlines_around.rows(
+            page=page.pk, edition=edition.pk, number=page.number
+        )
+        others = {(a.page_id, a.position) for a in found if a.page_id != page.pk}
+        order = list(
+            Article.objects.filter(page__edition=edition)
+            .order_by("page__number", "position")
+            .values_list("page_id", "page__number", "position")
+        )
+        before = [(p, pos) for p, n, pos in order if n < page.number][-1:]
+        after = [(p, pos) for p, n, pos in order if n > page.number][:1]
+        assert set(before) | set(after) <= others
 
 
 def test_an_article_with_its_photos_is_the_querysets(edition):

@@ -198,8 +198,7 @@ class PageDetailView(EditionMixin, DetailView):
         headlines = []
         printed = self.navigation.printed[page.pk] if page is not None else None
         if page is not None:
-            rows = reading.attach_pages(queries.page_headlines.rows(page=page.pk), self.pages_by_id)
-            headlines = reading.page_headlines(page, rows)
+            headlines = self.navigation.around(page).headlines
         context["headlines"] = headlines
         context["printed"] = printed
         context["hotspots"] = display.hotspots(printed, self.regions(page)) if printed else []
@@ -313,11 +312,8 @@ class ArticleDetailView(EditionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         page = article.page
-        found = queries.article_headlines.rows(
-            page=page.pk, edition=self.edition.pk, number=page.number, position=article.position
-        )
-        rows = reading.attach_pages(found, self.pages_by_id)
-        listed = [row for row in rows if row.page_id == page.pk or row.continues_here]
+        around = self.navigation.around(page)
+        rows = around.rows
         previous_article, next_article = reading.reading_neighbours(article, rows)
         segments = reading.story_segments(article, self.pages_by_number)
         printed = reading.printed_pages(segments, page)
@@ -327,7 +323,7 @@ class ArticleDetailView(EditionMixin, DetailView):
             photos=article.photo_rows,
             positions=positions,
             og_image=self.og_image(article),
-            headlines=reading.page_headlines(page, listed),
+            headlines=around.headlines,
             previous_article=previous_article,
             next_article=next_article,
             segments=segments,

@@ -14,8 +14,10 @@ edition; it is simply never asked for again and falls out of the bounded store.
 
 The store is per process on purpose: the pages are model instances, cheaper to
 keep than to unpickle from Redis, and a miss costs one query. Staff previews
-build theirs afresh every time. ``READER_EDITION_MEMO_SIZE`` (default 64) bounds
-the number of editions kept; 0 keeps none.
+build theirs afresh every time. ``READER_EDITION_MEMO_SIZE`` (default 16) bounds
+the number of editions kept; 0 keeps none. A page's articles (headline fields
+only) are kept too once it or one of its articles has been shown: a fully read
+40-page edition holds about 600 of them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.dispatch import receiver
@@ -31,8 +34,17 @@ from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from .. import reading
 from ..models import Edition, Page
 from ..printed import display
+from . import queries
+
+
+class PageArticles(NamedTuple):
+    """What ``EditionNavigation.around`` keeps of a page (read only: shared by requests)."""
+
+    rows: list  # the page's articles and its neighbours, with their start pages
+    headlines: list  # the page's headline list (reading.Headline)
 
 
 class EditionNavigation:
@@ -47,11 +59,26 @@ class EditionNavigation:
         self.printed = {page.pk: display.printed_page(page) for page in pages}
         self.has_thumbs = any(image and image.thumb for image in self.printed.values())
         self._items: dict[Hashable, SafeString] = {}
+        self._around: dict[int, PageArticles] = {}
 
     @classmethod
     def load(cls, edition: Edition) -> EditionNavigation:
         pages = Page.objects.filter(edition=edition).select_related("section").order_by("number")
         return cls(edition, list(pages))
+
+    def around(self, page: Page) -> PageArticles:
+        """A page's articles (its own and those continued onto it) and the ones just
+        before and after its own: one query the first time a page or one of its
+        articles is asked for, then kept with the edition like its pages."""
+        found = self._around.get(page.pk)
+        if found is None:
+            rows = queries.page_headlines_around.rows(
+                page=page.pk, edition=page.edition_id, number=page.number
+            )
+            rows = reading.attach_pages(rows, self.by_id)
+            listed = [row for row in rows if row.page_id == page.pk or row.continues_here]
+            found = self._around[page.pk] = PageArticles(rows, reading.page_headlines(page, listed))
+        return found
 
     def thumbs(self) -> list[tuple[Page, display.PrintedPage | None]]:
         return [(page, self.printed[page.pk]) for page in self.pages]
@@ -188,7 +215,7 @@ store = _Store()
 
 
 def memo_size() -> int:
-    return getattr(settings, "READER_EDITION_MEMO_SIZE", 64)
+    return getattr(settings, "READER_EDITION_MEMO_SIZE", 16)
 
 
 def navigation(edition: Edition, *, keep: bool = True) -> EditionNavigation:

@@ -52,6 +52,14 @@ def neighbour_filter(edition: int, number: int, position: int) -> Q:
     return Q(pk=Subquery(before.values("pk")[:1])) | Q(pk=Subquery(after.values("pk")[:1]))
 
 
+def page_neighbour_filter(edition: int, number: int) -> Q:
+    """The articles just before and after a page's own, in edition order, across pages."""
+    in_edition = Article.objects.filter(page__edition_id=edition)
+    before = in_edition.filter(page__number__lt=number).order_by("-page__number", "-position")
+    after = in_edition.filter(page__number__gt=number).order_by("page__number", "position")
+    return Q(pk=Subquery(before.values("pk")[:1])) | Q(pk=Subquery(after.values("pk")[:1]))
+
+
 def _article_with_photos(page: int, position: int):
     """An article with its photos in one query: a row per photo (LEFT JOIN).
 
@@ -65,15 +73,12 @@ def _article_with_photos(page: int, position: int):
     )
 
 
-#: A page's headlines (page=).
-page_headlines = PreparedQuery(Article, ("page",), lambda page: _headline_rows(page, None))
-#: An article's page's headlines and the article's neighbours (page=, edition=, number=, position=).
-article_headlines = PreparedQuery(
+#: A page's headlines and the articles just before and after its own (page=, edition=, number=):
+#: everything the page and each of its articles list or link to as neighbours.
+page_headlines_around = PreparedQuery(
     Article,
-    ("page", "edition", "number", "position"),
-    lambda page, edition, number, position: _headline_rows(
-        page, neighbour_filter(edition, number, position)
-    ),
+    ("page", "edition", "number"),
+    lambda page, edition, number: _headline_rows(page, page_neighbour_filter(edition, number)),
 )
 #: An article by its page and position, a row per photo (page=, position=).
 article_with_photos = PreparedQuery(Article, ("page", "position"), _article_with_photos)
