@@ -16,6 +16,7 @@ from editions.models import Article, Page, Photo
 from editions.views import queries
 from editions.views.prepared import PreparedQuery
 from tests.factories import JUMP_BODY, PageFactory, build_edition
+from tests.paths import article_path, page_path
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,12 @@ def test_a_value_the_orm_writes_into_the_sql_is_refused():
     limited = PreparedQuery(Article, ("count",), lambda count: Article.objects.all()[:count])
     with pytest.raises(ValueError, match="not"):
         list(limited.rows(count=3))
+
+
+@pytest.mark.parametrize("number", [40_000, 2**31, 10**20])
+def test_numbers_no_column_holds_are_not_found_not_an_error(client, edition, number):
+    """/page/1/100000000000000000000/ matches the route (any digits): a 404, as the ORM
+    answers for a value its column cannot hold, never the driver's overflow error."""
+    for path in (article_path(1, number), page_path(number), article_path(number, 1)):
+        response = client.get(path, raise_request_exception=False)
+        assert response.status_code == 404, path

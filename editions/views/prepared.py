@@ -31,6 +31,11 @@ from django.db.models import Model, QuerySet
 _FIRST_STAND_IN = 32_101
 
 
+#: The largest magnitude each integer parameter type holds (psycopg's Int2/Int4; a
+#: 64-bit integer for the rest, SQLite's INTEGER included).
+_LIMITS = {"Int2": 2**15, "Int4": 2**31, "Int8": 2**63}
+
+
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
@@ -114,8 +119,13 @@ class PreparedQuery:
                 self._compiled[alias] = compiled
         params = list(compiled.params)
         for position, name in compiled.slots:
+            value = int(values[name])
+            kind = type(compiled.params[position])
+            limit = _LIMITS.get(kind.__name__, 2**63)
+            if not -limit <= value < limit:
+                return []  # no column holds it (the ORM, too, answers no rows, not an error)
             # As the ORM passed it: PostgreSQL's driver gets Int2/Int4 where it chose them.
-            params[position] = type(compiled.params[position])(int(values[name]))
+            params[position] = kind(value)
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
