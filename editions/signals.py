@@ -2,14 +2,14 @@
 
 Saves already mark their edition changed (``save()`` calls ``touch()``); a
 delete, from the admin or a queryset, goes through Django's collector, which
-sends ``post_delete`` for each row: that is the one hook every path shares.
+sends ``pre_delete`` and ``post_delete`` for each row: the hooks every path shares.
 """
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import Article, Edition, Page
+from .models import Article, Edition, Page, Section
 
 
 @receiver(post_delete, sender=Page, dispatch_uid="editions-page-deleted")
@@ -17,3 +17,10 @@ from .models import Article, Edition, Page
 def edition_changed_on_delete(sender, instance, **kwargs):
     edition_id = instance.edition_id if sender is Page else instance.page.edition_id
     Edition.objects.filter(pk=edition_id).update(updated_at=timezone.now())
+
+
+@receiver(pre_delete, sender=Section, dispatch_uid="editions-section-deleted")
+def editions_changed_on_section_delete(sender, instance, **kwargs):
+    """Its pages lose their section (``SET_NULL``, an UPDATE no page's save sees): the
+    editions they belong to changed. Before the delete, while the pages still say so."""
+    Edition.objects.filter(pages__section=instance).update(updated_at=timezone.now())

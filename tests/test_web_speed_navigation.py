@@ -69,6 +69,17 @@ def test_a_page_added_or_deleted_changes_the_list(client, edition):
     assert client.get(page_path(5)).status_code == 404
 
 
+def test_a_deleted_section_leaves_its_pages_at_once(client, edition):
+    """Its pages lose it by SET_NULL, an UPDATE that no page's save sees; the kept
+    navigation (section feeds, the headline index's filter) must not keep it."""
+    section = Page.objects.get(edition=edition, number=1).section
+    assert f"/sections/{section.slug}/" in client.get(page_path(1)).content.decode()
+    section.delete()
+    section_feeds = f"/sections/{section.slug}/"
+    assert section_feeds not in client.get(page_path(1)).content.decode()
+    assert section_feeds not in client.get(headlines_path()).content.decode()
+
+
 def test_only_the_current_page_is_marked_whichever_page_came_first(client, edition):
     for number in (2, 1, 4, 2):
         listed = page_list(client.get(page_path(number)).content.decode())
