@@ -245,12 +245,19 @@ def hostile_edition(db):
 
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
-    """Each test starts without rendered pages from another (the cache outlives tests)."""
+    """Each test starts without rendered pages from another (the caches outlive tests):
+    the shared cache, and each process's own copies of pages and edition navigation
+    (keyed on ids and times, which a test run can repeat)."""
     from django.core.cache import cache
 
-    cache.clear()
+    from editions.caching import local_pages
+    from editions.views.navigation import store
+
+    for kept in (cache, local_pages, store):
+        kept.clear()
     yield
-    cache.clear()
+    for kept in (cache, local_pages, store):
+        kept.clear()
 
 
 # --- editors (the admin) -----------------------------------------------------------
