@@ -105,9 +105,26 @@ def stage_import(folder: Path, database_url: str, media: Path) -> dict:
     started = time.perf_counter()
     report = pages_import(iter_path_sources([folder]))
     seconds = time.perf_counter() - started
+    # The import queued its pages' rendering as jobs (the database backend): do here
+    # what the workers would, timed apart.
+    from django_tasks_db.models import DBTaskResult
+
+    from editions.printed.tasks import render_pages_job
+
+    jobs = list(DBTaskResult.objects.ready().filter(task_path__endswith="render_pages_job"))
+    started = time.perf_counter()
+    pages = 0
+    for job in jobs:
+        ids = job.args_kwargs["args"][0]
+        render_pages_job.call(ids)
+        pages += len(ids)
+    render_seconds = time.perf_counter() - started
     return {
         "files": report.files,
         "seconds": seconds,
+        "render_jobs": len(jobs),
+        "render_pages": pages,
+        "render_seconds": render_seconds,
         "failed": report.failed,
         "failures": report.failures[:3],
         "kinds": {str(k): v for k, v in report.kinds.items()},
@@ -161,6 +178,11 @@ def main() -> None:
             f"{name:<20}{row['files']:>8}{row['seconds']:>9.1f}"
             f"{row['files'] / row['seconds']:>9.0f}{megabytes / row['seconds']:>8.1f}"
             f"{row['peak_mib']:>10.0f}  {row['kinds']}"
+        )
+        print(
+            f"{'  then its workers':<20}{row['render_pages']:>8}{row['render_seconds']:>9.1f}"
+            f"{row['render_pages'] / max(row['render_seconds'], 1e-9):>9.1f} pages/s "
+            f"rendered (derivatives, regions, edition PDFs) from {row['render_jobs']} jobs"
         )
         if row["failed"]:
             print(f"  {row['failed']} files failed, e.g. {row['failures']}")

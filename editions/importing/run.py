@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from ..models import ImportRun, Paper
 from ..parsing import PAGE_VIEW, PageParseError
-from ..printed import render_changed_since
+from ..printed.tasks import queue_changed_since
 from ..sources import RawFile
 from . import prepare as prepare_module
 from .batch import BatchWriter
@@ -153,8 +153,8 @@ def pages_import(
                 flush()
             batch.append(item)
         flush()
-    if not dry_run:  # display sizes, thumbnails, regions of the pages this run touched
-        render_changed_since(run.started_at)
+    if not dry_run:  # display sizes, thumbnails, regions of the pages it touched: jobs
+        queue_changed_since(run.started_at)
 
     finish(run, report, papers_seen)
     return report

@@ -12,11 +12,11 @@ Where a page has an image and a PDF but no regions, :mod:`.regions` finds them i
 the PDF's text layer (:mod:`.detect`) and notes where each page's regions came
 from; it also cuts each article's region out of the page for link previews.
 
-Callers: ``manage.py render_pages``, the importer (``render_changed_since``, for
-the editions it touched) and the admin, after an editor changes a page's files
-or regions.
+Callers: ``manage.py render_pages``, the importer (through background jobs,
+:mod:`.tasks`, for the editions it touched) and the admin, after an editor
+changes a page's files or regions.
 """
 
-from .render import render_changed_since, render_edition_pdf, render_pages_for
+from .render import render_edition_pdf, render_pages_for
 
-__all__ = ["render_changed_since", "render_edition_pdf", "render_pages_for"]
+__all__ = ["render_edition_pdf", "render_pages_for"]

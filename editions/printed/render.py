@@ -188,14 +188,3 @@ def render_pages_for(pages: Iterable[Page], *, force: bool = False, progress=Non
         if changed:
             edition.touch()
     return made
-
-
-def render_changed_since(when) -> int:
-    """Render the pages of every edition changed since ``when`` (an import's start).
-
-    The importer's one call: an import touches each edition it writes into, so
-    these are the pages it touched (and perhaps a few an editor changed meanwhile,
-    which costs nothing: what is already made is kept).
-    """
-    pages = Page.objects.filter(edition__updated_at__gte=when).exclude(image="", pdf="")
-    return render_pages_for(list(pages.order_by("edition_id", "number")))
