@@ -7,7 +7,6 @@ sends ``pre_delete`` and ``post_delete`` for each row: the hooks every path shar
 
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
-from django.utils import timezone
 
 from .models import Article, Edition, Page, Section
 
@@ -16,11 +15,11 @@ from .models import Article, Edition, Page, Section
 @receiver(post_delete, sender=Article, dispatch_uid="editions-article-deleted")
 def edition_changed_on_delete(sender, instance, **kwargs):
     edition_id = instance.edition_id if sender is Page else instance.page.edition_id
-    Edition.objects.filter(pk=edition_id).update(updated_at=timezone.now())
+    Edition.objects.filter(pk=edition_id).touch()
 
 
 @receiver(pre_delete, sender=Section, dispatch_uid="editions-section-deleted")
 def editions_changed_on_section_delete(sender, instance, **kwargs):
     """Its pages lose their section (``SET_NULL``, an UPDATE no page's save sees): the
     editions they belong to changed. Before the delete, while the pages still say so."""
-    Edition.objects.filter(pages__section=instance).update(updated_at=timezone.now())
+    Edition.objects.filter(pages__section=instance).touch()

@@ -47,6 +47,11 @@ class EditionQuerySet(models.QuerySet):
         papers = Paper.objects.editable_by(user)
         return self.filter(Q(is_published=True, paper__is_listed=True) | Q(paper__in=papers))
 
+    def touch(self) -> int:
+        """Mark these editions changed now: readers' cached pages key on ``updated_at``.
+        For changes no edition's save sees (a renamed paper or section, a deleted row)."""
+        return self.update(updated_at=timezone.now())
+
 
 class Edition(models.Model):
     """One edition of a paper: the day's paper, or another edition of that day (号外)."""

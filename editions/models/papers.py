@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
@@ -136,7 +135,7 @@ class Paper(models.Model):
         # Every page of the paper shows its name: its editions changed.
         from .editions import Edition  # editions.py imports this module
 
-        Edition.objects.filter(paper=self).update(updated_at=timezone.now())
+        Edition.objects.filter(paper=self).touch()
 
     def get_absolute_url(self) -> str:
         return links.paper_url(self)
@@ -177,4 +176,4 @@ class Section(models.Model):
         # A renamed section shows on every page of it: those editions changed.
         from .editions import Edition  # editions.py imports this module
 
-        Edition.objects.filter(pages__section=self).update(updated_at=timezone.now())
+        Edition.objects.filter(pages__section=self).touch()
