@@ -34,6 +34,7 @@ demo: install
 	$(PY) manage.py create_paper ljwb 临江晚报 --subtitle "城市的夜晚，读懂临江" --position 2 --colour "#1f4e79"
 	$(PY) manage.py import_pages --verbosity 1 fixtures/demo
 	$(PY) manage.py render_pages
+	$(PY) manage.py rebuild_search_index --pending
 	$(PY) manage.py create_demo_users
 
 serve: install

@@ -330,7 +330,8 @@ def test_publishing_and_withdrawing_need_no_reindexing(edition):
     assert len(found("第一段", Article.objects.published())) == 12
 
 
-def test_an_import_is_searchable_when_it_ends(db, demo_dir):
+def test_an_import_is_searchable_when_its_job_has_run(db, demo_dir):
+    """The tests run jobs as they are queued (tests/test_search_jobs.py: with a queue)."""
     call_command("create_paper", "ljwb", "临江晚报", verbosity=0)
     call_command("import_pages", str(demo_dir), verbosity=0)
     assert pending_count() == 0

@@ -8,7 +8,8 @@ and simplified characters), so the queue is drained here, by :func:`search_index
 
 * after an editor's save, a revert or a restore (``post_save`` of the article:
   the correction is searchable the moment it is saved);
-* at the end of every import (``post_save`` of its ``ImportRun``);
+* after every import, by a background job its end queues (``post_save`` of its
+  ``ImportRun``; :mod:`.tasks`);
 * by ``manage.py rebuild_search_index --pending``, for writes made outside both.
 
 An edition saved with a new date gives its articles the keys of that date
@@ -98,6 +99,13 @@ def pending_count(*, using: str = DEFAULT_DB_ALIAS) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {backends.for_connection(connection).PENDING}")
         return cursor.fetchone()[0]
+
+
+def has_pending(*, using: str = DEFAULT_DB_ALIAS) -> bool:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {backends.for_connection(connection).PENDING} LIMIT 1")
+        return cursor.fetchone() is not None
 
 
 def search_index_redate(edition_id: int, day, *, using: str = DEFAULT_DB_ALIAS) -> int:

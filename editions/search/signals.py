@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.db.models.signals import post_migrate, post_save
 
 from .indexing import (
+    has_pending,
     install_triggers,
-    search_index_flush,
     search_index_redate,
     search_index_update,
 )
@@ -27,9 +27,12 @@ def edition_saved(sender, instance, using, raw=False, created=False, **kwargs):
 
 
 def import_finished(sender, instance, using, raw=False, **kwargs):
-    """The importer writes in bulk (the triggers queued every article): index them."""
-    if not raw and instance.finished_at is not None:
-        search_index_flush(using=using)
+    """The importer writes in bulk (the triggers queued every article): a worker
+    indexes them (:mod:`.tasks`), once, when the run is over."""
+    if not raw and instance.finished_at is not None and has_pending(using=using):
+        from .tasks import search_index_job
+
+        search_index_job.enqueue(using)
 
 
 def migrated(sender, app_config=None, using="default", **kwargs):
