@@ -151,6 +151,28 @@ def test_a_continuation_file_joins_the_start_whatever_the_order(tmp_path, paper,
     assert (again.created, again.updated) == (0, 0)
 
 
+def test_a_first_import_of_both_parts_reports_them_created_not_updated(tmp_path, paper):
+    title = "江边步道全线贯通"
+    start = raw_page(page=1, title=title, headlines=[title], paragraphs=[STORY[0], "（下转第2版）"])
+    rest = raw_page(
+        page=2, title=title, headlines=[title], paragraphs=["（上接第1版）", *STORY[1:]]
+    )
+    write(tmp_path / "2024-08-03", "p1.txt", start)
+    write(tmp_path / "2024-08-03", "p2.txt", rest)
+    report = run(tmp_path, paper)
+
+    assert (report.created, report.updated) == (2, 0)
+    assert Article.objects.count() == 1
+    later = raw_page(
+        page=2, title=title, headlines=[title], paragraphs=["（上接第1版）", "补一段。"]
+    )
+    write(tmp_path / "2024-08-03", "p2.txt", later)
+    changed = run(tmp_path, paper)
+    assert (changed.created, changed.updated) == (0, 1)  # the start existed: updated
+    again = run(tmp_path, paper)
+    assert (again.created, again.updated) == (0, 0)
+
+
 def test_the_debug_query_log_stays_empty_between_batches(tmp_path, paper, settings):
     settings.DEBUG = True
     for day in range(1, 6):

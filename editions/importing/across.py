@@ -73,7 +73,9 @@ class StoryAcrossPages:
         else:
             imported = (start.imported or {}).get("body", "")
             base = body_format.text_to_blocks(imported, start_number)
-            status = Status.UPDATED
+            # The file's text is new to the archive when its start is new in this run
+            # (a first import of a mirror reports nothing as updated).
+            status = Status.UPDATED if self.rows.is_existing(start) else Status.CREATED
         self.rows.alias(parsed.article_key, start)  # its page's regions link the story
         kept = [b for b in base if b.page != number]
         blocks = sorted([*kept, *parsed.blocks], key=lambda b: (b.page != start_number, b.page))
