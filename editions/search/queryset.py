@@ -2,7 +2,8 @@
 
 ``search(q)`` returns a queryset of exactly the matching articles, usable like any
 other (filter it, count it, iterate it). Its two fast readers are
-:meth:`SearchQuerySetMixin.search_page` (one page of ranked results, one query) and
+:meth:`SearchQuerySetMixin.search_page` (one page of ranked results: the index's
+scans in one query, then the page's articles by id) and
 :meth:`SearchQuerySetMixin.search_facets` (counts per year and section, one
 query). Both let the index drive: it is scanned in key order and stopped after
 one page, and every other filter of the queryset (published editions, paper,
@@ -13,9 +14,9 @@ section, page, whatever a caller adds) is checked per candidate by a correlated
 Ranking is by tiers, best first: every word in the kicker, title or subtitle (2);
 the words near each other (1); the rest (0). Within a tier newer editions come
 first: a gentle preference, since it never lifts a weaker match over a better one.
-The rank is one integer (tier in the top bits, the index key below), so a page's
-last rank is the cursor of the next page (keyset pagination, as fast deep down as
-on the first page).
+The rank is one integer (tier in the top bits, the index key below), taken from the
+tier's own scan, so a page's last rank is the cursor of the next page (keyset
+pagination, as fast deep down as on the first page).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db import connections
-from django.db.models import BigIntegerField, BooleanField, Expression, F
+from django.db.models import BooleanField, Expression, F
 from django.db.models.expressions import RawSQL
 
 from . import backends
@@ -156,7 +157,7 @@ class SearchQuerySetMixin:
         backend, exists = ready
         query = self.search_query
         low, high = self._search_low, self._search_high
-        scans = []
+        scans = []  # (tier, scan): each scan's rows are of its tier only
         if order == "relevance":
             top, below = (after >> TIER_SHIFT, after & KEY_MASK) if after is not None else (9, 0)
             for tier, condition in backend.tier_conditions(query):
@@ -164,58 +165,56 @@ class SearchQuerySetMixin:
                     continue
                 end = below if tier == top else high
                 scans.append(
-                    backend.scan_sql(
-                        condition,
-                        exists,
-                        low,
-                        min(end, high),
-                        descending=True,
-                        limit=size + 1,
-                        using=self.db,
+                    (
+                        tier,
+                        backend.scan_sql(
+                            condition,
+                            exists,
+                            low,
+                            min(end, high),
+                            descending=True,
+                            limit=size + 1,
+                            using=self.db,
+                        ),
                     )
                 )
         else:
             condition = backend.match_condition(query)
             if order == "oldest":
                 start = max(low, after + 1) if after is not None else low
-                scans.append(
-                    backend.scan_sql(
-                        condition,
-                        exists,
-                        start,
-                        high,
-                        descending=False,
-                        limit=size + 1,
-                        using=self.db,
-                    )
+                scan = backend.scan_sql(
+                    condition, exists, start, high, descending=False, limit=size + 1, using=self.db
                 )
             else:
                 end = min(high, after) if after is not None else high
-                scans.append(
-                    backend.scan_sql(
-                        condition, exists, low, end, descending=True, limit=size + 1, using=self.db
-                    )
+                scan = backend.scan_sql(
+                    condition, exists, low, end, descending=True, limit=size + 1, using=self.db
                 )
+            scans.append((0, scan))
+        # Each row's rank comes from the scan that found it (the tiers are disjoint):
+        # nothing is tested again per candidate.
         union = " UNION ALL ".join(
-            f"SELECT article_id FROM ({sql}) AS scan{n}" for n, (sql, _) in enumerate(scans)
+            f"SELECT {tier * (1 << TIER_SHIFT)} + key AS rank, article_id FROM ({sql}) AS scan{n}"
+            for n, (tier, (sql, _)) in enumerate(scans)
         )
-        params = [p for _, scan_params in scans for p in scan_params]
-        table = self.model._meta.db_table
-        rank, rank_params = backend.rank_sql(query, f'"{table}"."id"', tiers=order == "relevance")
-        in_page = RawSQL(
-            backend.ids_in(f'"{table}"."id"', union), params, output_field=BooleanField()
-        )
-        results = (
-            self._by_id()
-            .filter(in_page)
-            .annotate(search_rank=RawSQL(rank, rank_params, output_field=BigIntegerField()))
-        )
-        results = results.order_by("search_rank" if order == "oldest" else "-search_rank")
+        params = [p for _, (_, scan_params) in scans for p in scan_params]
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(union, params)
+            found = sorted(cursor.fetchall(), reverse=order != "oldest")[: size + 1]
+        if not found:
+            return SearchPage([])
+        ranks = {article_id: rank for rank, article_id in found}
         with _index_driven():
-            articles = list(results[: size + 1])
-        more = len(articles) > size
+            loaded = {a.pk: a for a in self._by_id().filter(pk__in=list(ranks))}
+        articles = []
+        for rank, article_id in found:
+            article = loaded.get(article_id)  # deleted between the two reads: left out
+            if article is not None:
+                article.search_rank = rank
+                articles.append(article)
+        more = len(found) > size
         articles = articles[:size]
-        return SearchPage(articles, articles[-1].search_rank if more else None)
+        return SearchPage(articles, found[size - 1][0] if more else None)
 
     def _by_id(self):
         """The articles of this queryset's model as it loads them (related rows,

@@ -2,7 +2,7 @@
 
 Each offers the same functions: the schema (``create_schema``, ``create_triggers``,
 ``swap_in``…), writes (``write``, ``remove``) and the reading SQL (``match_condition``,
-``tier_conditions``, ``scan_sql``, ``rank_sql``, ``ids_sql``). The rest of the package
+``tier_conditions``, ``scan_sql``, ``ids_sql``). The rest of the package
 never writes SQL of its own for the index.
 """
 

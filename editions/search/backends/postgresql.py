@@ -395,29 +395,6 @@ def scan_sql(
     )
 
 
-def ids_in(column: str, ids: str) -> str:
-    """``column`` is one of the ids that the query ``ids`` returns: as an array, so the
-    page's few ids drive the query (looked up by primary key) whatever its other filters;
-    as ``IN (subquery)`` the planner would rather join every article of a date range
-    to the ids (a dated search took 70 ms instead of 5 at 20,000 articles)."""
-    return f"{column} = ANY(ARRAY({ids}))"
-
-
-def rank_sql(query: Query, article_column: str, *, tiers: bool) -> tuple[str, list]:
-    if not tiers:
-        return f"(SELECT e.key FROM {ENTRY} e WHERE e.article_id = {article_column})", []
-    head, near = _head(query), _near(query)
-    cases, params = [f"WHEN {head[0]} THEN 2"], list(head[1])
-    if near:
-        cases.append(f"WHEN {near[0]} THEN 1")
-        params.extend(near[1])
-    return (
-        f"(SELECT (CASE {' '.join(cases)} ELSE 0 END) * {1 << 56} + e.key "
-        f"FROM {ENTRY} e WHERE e.article_id = {article_column})",
-        params,
-    )
-
-
 # --- the queue of changed articles ------------------------------------------------
 
 PENDING = "editions_search_pending"

@@ -279,28 +279,6 @@ def scan_sql(
     )
 
 
-def ids_in(column: str, ids: str) -> str:
-    """``column`` is one of the ids that the query ``ids`` returns."""
-    return f"{column} IN ({ids})"
-
-
-def rank_sql(query: Query, article_column: str, *, tiers: bool) -> tuple[str, list]:
-    """The rank of the article in ``article_column``: its tier in the top bits, its key below."""
-    if not tiers:
-        return f"(SELECT e.key FROM {ENTRY} e WHERE e.article_id = {article_column})", []
-    cases, params = [], []
-    for tier, expression in tier_conditions(query)[:-1]:
-        cases.append(
-            f"WHEN EXISTS (SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s AND rowid = e.key) THEN {tier}"
-        )
-        params.append(expression)
-    return (
-        f"(SELECT (CASE {' '.join(cases)} ELSE 0 END) * {1 << 56} + e.key "
-        f"FROM {ENTRY} e WHERE e.article_id = {article_column})",
-        params,
-    )
-
-
 # --- the queue of changed articles ------------------------------------------------
 
 PENDING = "editions_search_pending"
