@@ -29,6 +29,14 @@ copy); the key changes whenever the edition does, so a cached page is never
 stale. For the same reason each process keeps the pages it served lately in
 front of the shared cache (``LocalPages``), saving Redis's round trip on a hit.
 ``READER_PAGE_CACHE_SECONDS = 0`` turns both off.
+
+Finding the edition is then most of what a kept page costs, so each process
+also remembers, per address, what it found and the database's change counter
+it found it at (``editions.changes``): while the counter has not moved, nothing
+the lookup reads has changed, and the next request for the address costs one
+read of that integer instead of the lookup and the key's digests
+(``remembered_answer``). The database is shared, so every node sees a change on
+its next request, as before.
 """
 
 from __future__ import annotations
@@ -40,15 +48,19 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, urlencode
 from django.utils.translation import get_language
 
 from newsroom.csp import nonce_placeholder
+
+from . import changes
 
 _RELEASE_PARTS = ("editions", "templates", "static", "locale")
 _RELEASE_SUFFIXES = {".py", ".html", ".css", ".js", ".mo"}
@@ -175,20 +187,44 @@ def keep_page(key: str, content: bytes) -> None:
         local_pages.put(key, content, seconds)
 
 
+class Answer(NamedTuple):
+    """What a reader's address was found to be, and the change counter it holds for."""
+
+    changes: int
+    etag: str
+    last_modified: datetime.datetime | None
+    key: str  # the rendered page's
+
+
+#: How many addresses' answers a process remembers (a few hundred bytes each).
+ANSWERS = 4096
+
+
 class LocalPages:
-    """The rendered pages this process served lately, in front of the shared cache.
+    """The rendered pages this process served lately, in front of the shared cache,
+    and what it found for each reader's address (``Answer``).
 
     A page's key holds its edition's fingerprint, so a copy kept here is never
     stale: once the edition changes, the next request computes another key. What
     it saves is the shared cache's round trip (with Redis, a third of a cached
     page's time). Bounded by ``READER_LOCAL_PAGE_BYTES`` (default 8 MiB; 0 keeps
-    none), oldest first, and each copy by the page cache's own lifetime.
+    none), oldest first, and each copy by the page cache's own lifetime. Answers
+    are bounded by ``ANSWERS``, oldest first; each holds only while the change
+    counter says what it said, so none is ever taken for a changed database.
     """
 
     def __init__(self):
         self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
+        self.answers: dict[tuple, Answer] = {}
+
+    def remember(self, where: tuple, answer: Answer) -> None:
+        with self._lock:
+            self.answers.pop(where, None)
+            if len(self.answers) >= ANSWERS:
+                del self.answers[next(iter(self.answers))]
+            self.answers[where] = answer
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
@@ -221,6 +257,7 @@ class LocalPages:
         with self._lock:
             self._entries.clear()
             self._size = 0
+            self.answers.clear()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -229,10 +266,64 @@ class LocalPages:
 local_pages = LocalPages()
 
 
+# --- answers remembered per address ----------------------------------------------
+
+
+def answer_key(request: HttpRequest) -> tuple | None:
+    """Everything of a request that its page's key and ETag depend on, undigested;
+    None when no page is kept (``READER_PAGE_CACHE_SECONDS = 0``).
+
+    The raw query string rather than the view's own parameters: working those out
+    is what a remembered answer saves (tracking variants of an address each take
+    an entry, within ``ANSWERS``).
+    """
+    if not page_cache_seconds():
+        return None
+    return (
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        get_language(),
+        request.scheme,
+        request.get_host(),
+    )
+
+
+def remember(where: tuple, counter: int | None, etag: str, last_modified, key: str) -> None:
+    """Remember what the address ``where`` was found to be at change counter ``counter``.
+
+    Not inside a transaction: there the counter may not yet count this
+    connection's own writes (``changes``).
+    """
+    if counter is not None and not connection.in_atomic_block:
+        local_pages.remember(where, Answer(counter, etag, last_modified, key))
+
+
+def remembered_answer(request: HttpRequest, where: tuple) -> HttpResponse | None:
+    """The answer to a reader's request from what this process found for the address
+    before, if the change counter has not moved since and the page is still kept.
+
+    One query, for the counter; None (and no query) when nothing is remembered.
+    """
+    found = local_pages.answers.get(where)
+    if found is None or changes.current() != found.changes:
+        return None
+    response = not_modified(request, found.etag, found.last_modified)
+    if response is None:
+        content = cached_page(found.key)
+        if content is None:
+            return None
+        response = HttpResponse(content)
+        set_validators(response, found.etag, found.last_modified)
+    return response
+
+
 def not_modified(
     request: HttpRequest, etag: str, last_modified: datetime.datetime | None
 ) -> HttpResponse | None:
     """The 304 (or 412) answer to a conditional GET, or None when the page must be rendered."""
+    meta = request.META
+    if not any(name in meta for name in _PRECONDITIONS):
+        return None  # most requests: nothing to compare the validators with
     timestamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is not None:
@@ -240,18 +331,33 @@ def not_modified(
     return response
 
 
+#: The request headers that make a GET conditional (``get_conditional_response`` reads them).
+_PRECONDITIONS = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
+_VARY = ("Accept-Language", "Cookie")
+
+
 def set_validators(
     response: HttpResponse, etag: str, last_modified: datetime.datetime | None
 ) -> None:
-    response.headers["ETag"] = etag
+    headers = response.headers
+    headers["ETag"] = etag
     if last_modified is not None:
-        response.headers["Last-Modified"] = _http_date(last_modified.timestamp())
+        headers["Last-Modified"] = _http_date(last_modified.timestamp())
     directives = _public_directives()
-    if "Cache-Control" in response:
+    # On a new response, what patch_cache_control and patch_vary_headers would write.
+    if "Cache-Control" in headers:
         patch_cache_control(response, **dict(directives))
-    else:  # what patch_cache_control writes on an empty header, worked out once
-        response.headers["Cache-Control"] = _public_cache_control(directives)
-    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    else:
+        headers["Cache-Control"] = _public_cache_control(directives)
+    if "Vary" in headers:
+        patch_vary_headers(response, _VARY)
+    else:
+        headers["Vary"] = ", ".join(_VARY)
 
 
 @functools.lru_cache(maxsize=256)

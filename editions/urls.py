@@ -15,6 +15,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .converters import EditionKeyConverter, IsoDateConverter, PaperCodeConverter
+from .models import RESERVED_PAPER_CODES
 
 
 class YearConverter:
@@ -39,29 +40,30 @@ class MonthConverter:
         return f"{int(value):02d}"
 
 
+class ReaderPaperConverter(PaperCodeConverter):
+    """A paper's code, never one of the reserved words (no paper may take them).
+
+    So no reader's address can be the admin's, the API's, a feed's or a media
+    file's, and the project's URLs try the readers' first, before those.
+    """
+
+    regex = rf"(?!(?:{'|'.join(sorted(RESERVED_PAPER_CODES))})/){PaperCodeConverter.regex}"
+
+
 register_converter(IsoDateConverter, "isodate")
 register_converter(EditionKeyConverter, "edition")
 register_converter(PaperCodeConverter, "paper")
+register_converter(ReaderPaperConverter, "readerpaper")
 register_converter(YearConverter, "year")
 register_converter(MonthConverter, "month")
 
 app_name = "editions"
 
 #: (route inside a paper, view, name, extra kwargs); each also answers without the
-#: paper's code, as a redirect (see the module's docstring).
+#: paper's code, as a redirect (see the module's docstring). The routes of one paper
+#: match disjoint addresses, so their order is only the order they are tried in:
+#: what readers ask for most first (a reader's page resolves about twice as fast).
 PAPER_ROUTES = [
-    ("", views.LatestEditionView.as_view(), "paper", {}),
-    ("archive/", views.ArchiveView.as_view(), "archive", {}),
-    ("archive/<year:year>/<month:month>/", views.ArchiveView.as_view(), "archive-month", {}),
-    ("<edition:edition>/", views.EditionView.as_view(), "edition", {}),
-    (
-        "<edition:edition>/previous/",
-        views.step_edition,
-        "previous-edition",
-        {"direction": "previous"},
-    ),
-    ("<edition:edition>/next/", views.step_edition, "next-edition", {"direction": "next"}),
-    ("<edition:edition>/headlines/", views.HeadlineIndexView.as_view(), "headlines", {}),
     ("<edition:edition>/page/<int:number>/", views.PageDetailView.as_view(), "page", {}),
     (
         "<edition:edition>/page/<int:number>/<int:position>/",
@@ -69,25 +71,34 @@ PAPER_ROUTES = [
         "article",
         {},
     ),
+    ("<edition:edition>/", views.EditionView.as_view(), "edition", {}),
+    ("<edition:edition>/headlines/", views.HeadlineIndexView.as_view(), "headlines", {}),
+    (
+        "<edition:edition>/previous/",
+        views.step_edition,
+        "previous-edition",
+        {"direction": "previous"},
+    ),
+    ("<edition:edition>/next/", views.step_edition, "next-edition", {"direction": "next"}),
+    ("", views.LatestEditionView.as_view(), "paper", {}),
+    ("archive/", views.ArchiveView.as_view(), "archive", {}),
+    ("archive/<year:year>/<month:month>/", views.ArchiveView.as_view(), "archive-month", {}),
 ]
+
 
 urlpatterns = [
     path("", views.FrontPageView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search-all"),
-    # Before the papers' routes: "archive" would otherwise be read as a paper's code.
     *(
-        path(route, views.OldAddressRedirect.as_view(), {"route_name": name}, name=f"old-{name}")
-        for route, view, name, kwargs in PAPER_ROUTES[1:]
-        if route.startswith(("archive", "<edition"))
-    ),
-    *(
-        path(
-            f"<paper:paper>/{route}",
-            view,
-            kwargs,
-            name=name,
-        )
+        path(f"<readerpaper:paper>/{route}", view, kwargs, name=name)
         for route, view, name, kwargs in PAPER_ROUTES
     ),
-    path("<paper:paper>/search/", views.SearchView.as_view(), name="search"),
+    path("<readerpaper:paper>/search/", views.SearchView.as_view(), name="search"),
+    # After the papers' routes, which readers use: a date or "archive" first, neither of
+    # which is a paper's code.
+    *(
+        path(route, views.OldAddressRedirect.as_view(), {"route_name": name}, name=f"old-{name}")
+        for route, view, name, kwargs in PAPER_ROUTES
+        if route.startswith(("archive", "<edition"))
+    ),
 ]

@@ -20,14 +20,16 @@ from editions.health import healthz
 from editions.printed import serving
 
 urlpatterns = [
+    # First, as most requests are readers': no reader's address is any of the others'
+    # (a paper's code is never a reserved word), so the order only saves trying them.
+    path("", include("editions.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("", include("editions.machine_urls")),  # /api/, /feeds/, sitemaps, robots.txt
-    path("", include("editions.urls")),
 ]
 
 # Media on this machine's disk (no bucket): nothing else serves it under runserver or a
 # lone gunicorn, so Django does, with far-future headers (every stored name is hashed).
 if settings.STORAGES["default"]["BACKEND"].endswith(".FileSystemStorage"):
-    urlpatterns.insert(-2, path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", serving.media))
+    urlpatterns.insert(-1, path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", serving.media))

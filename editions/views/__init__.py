@@ -4,12 +4,12 @@ from .archive import ArchiveView
 from .edition import (
     ArticleDetailView,
     EditionView,
-    HeadlineIndexView,
     LatestEditionView,
     PageDetailView,
     step_edition,
 )
 from .front import FrontPageView, OldAddressRedirect
+from .headlines import HeadlineIndexView
 from .search import SearchView
 
 __all__ = [

@@ -11,7 +11,10 @@ so the rule of what readers may see is applied once, by
 Query counts do not grow with the size of an edition: the pages come in one
 query, a page's headlines in another, an article in a third. A rendered page
 is kept in the cache under its edition's timestamp (see ``caching``), so a
-reader's request after the first costs the one query that finds the edition.
+reader's request after the first costs the one query that finds the edition,
+and in a process that answered the address before only the read of the
+database's change counter (``caching.remembered_answer``). 标题导航 is in
+``headlines``.
 """
 
 from __future__ import annotations
@@ -19,43 +22,22 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
-from django_filters.views import FilterView
 
-from .. import caching, links, reading, seo
-from ..filters import HeadlineFilter
+from .. import caching, changes, links, reading, seo
 from ..models import PREVIEW_PERMISSION, Article, Edition, Page, Paper, Photo, Region
 from ..printed import display
 from ..printed import regions as printed_regions
 from . import navigation, queries
-from .lookup import published_edition
+from .lookup import published_edition, with_neighbours
 from .queries import HEADLINE_FIELDS, PHOTO_FIELDS
 from .queries import headline_rows as headline_rows  # the API lists a page's headlines too
-
-
-def with_neighbours(editions):
-    """Editions annotated with whether the paper has a published one before and after.
-
-    上一期/下一期 still go through ``step_edition``, which finds the neighbour;
-    the page only needs to know whether there is one, so the newest edition
-    shows 下一期 as unavailable instead of a link to a dead end. Two EXISTS
-    in the edition's own query (the ``edition_reading`` index answers them),
-    so this costs no query; the answers go into the page's cache key.
-    """
-    published = Edition.objects.published().filter(paper_id=OuterRef("paper_id"))
-    date, code = OuterRef("date"), OuterRef("code")
-    earlier = Q(date__lt=date) | Q(date=date, code__lt=code)
-    later = Q(date__gt=date) | Q(date=date, code__gt=code)
-    return editions.annotate(
-        paper_count=Paper.objects.listed().count_subquery(),
-        has_previous=Exists(published.filter(earlier)),
-        has_next=Exists(published.filter(later)),
-    )
 
 
 class EditionMixin:
@@ -89,6 +71,11 @@ class EditionMixin:
         raise Http404(_("No edition was published on that date."))
 
     def get(self, request, *args, **kwargs):
+        # A reader's address this process answered before, while nothing has changed:
+        # the one query that says so (see caching.remembered_answer).
+        where = None if self.may_preview() else caching.answer_key(request)
+        if where and (answer := caching.remembered_answer(request, where)):
+            return answer
         self.edition = self.find_edition()
         if self.edition is None:
             return self.no_edition()
@@ -113,10 +100,13 @@ class EditionMixin:
             last_modified.isoformat(),
         )
         etag = caching.make_etag(request, *parts)
+        key = caching.page_key(request, etag)  # the ETag holds the parts, digested
+        if where:
+            counter = getattr(self.edition, "changes", None)  # read with the edition
+            caching.remember(where, counter, etag, last_modified, key)
         answer = caching.not_modified(request, etag, last_modified)
         if answer is not None:
             return answer
-        key = caching.page_key(request, etag)  # the ETag holds the parts, digested
         content = caching.cached_page(key)
         if content is not None:
             response = HttpResponse(content)
@@ -267,6 +257,7 @@ class LatestEditionView(EditionView):
     def find_edition(self) -> Edition | None:
         return (
             with_neighbours(Edition.objects.published().select_related("paper"))
+            .annotate(changes=RawSQL(changes.READ, ()))  # see caching.remember
             .filter(paper__code=self.kwargs["paper"])
             .order_by("-date", "-code")
             .first()
@@ -377,53 +368,6 @@ class ArticleDetailView(EditionMixin, DetailView):
             section=seo.print_section(page),
             noindex=self.is_preview,
         )
-
-
-class HeadlineIndexView(EditionMixin, FilterView):
-    """标题导航: every headline of the edition, grouped by page, filterable by section."""
-
-    filterset_class = HeadlineFilter
-    template_name = "editions/headline_index.html"
-
-    def get_queryset(self):
-        return (
-            Article.objects.filter(page__edition_id=self.edition.pk)
-            .only(*HEADLINE_FIELDS)
-            .order_by("page__number", "position")
-        )
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        sections = {page.section.pk: page.section for page in self.pages if page.section}
-        kwargs["sections"] = sections.values()
-        return kwargs
-
-    def get_context_data(self, **kwargs):
-        articles = reading.attach_pages(kwargs.pop("object_list"), self.pages_by_id)
-        context = super().get_context_data(object_list=articles, **kwargs)
-        valid = self.filterset.is_valid()
-        chosen = self.filterset.form.cleaned_data.get("section") if valid else ""
-        by_page: dict[int, list[reading.Headline]] = {page.pk: [] for page in self.pages}
-        for article in articles:
-            by_page[article.page_id].append(reading.Headline(article, article.page))
-        context["groups"] = [
-            (page, by_page[page.pk])
-            for page in self.pages
-            if not chosen or (page.section and page.section.slug == chosen)
-        ]
-        context["chosen_section"] = chosen
-        context["section_choices"] = self.filterset.filters["section"].extra["choices"]
-        context["unknown_section"] = self.filterset.is_bound and not valid
-        title = _("Headlines") + " · " + seo.edition_heading(self.edition)
-        context["meta"] = seo.PageMeta.build(
-            self.request,
-            title=title,
-            description=title + "：" + "；".join(a.title for a in articles[:10]),
-            path=self.edition.get_headlines_url(),
-            published=self.edition.date,
-            noindex=self.is_preview or bool(self.request.GET),
-        )
-        return context
 
 
 def step_edition(request, paper: str, edition: links.EditionKey, direction: str):
