@@ -225,6 +225,22 @@ def test_title_matches_rank_above_body_matches_whatever_the_date(db):
     assert [a.pk for a in newest.articles] == [new_body.pk, old_title.pk]
 
 
+def test_titles_rank_first_with_words_excluded_and_after_a_correction(db):
+    def article(year, title, body):
+        page = PageFactory(edition=EditionFactory(date=datetime.date(year, 1, 1)), number=1)
+        return ArticleFactory(page=page, title=title, body=body)
+
+    titled = article(2001, "春耕开始", "田里")
+    body = article(2024, "别的", "今年春耕开始得早")
+    excluded = article(2010, "春耕时节", "夜市")
+    page = Article.objects.search("春耕 -夜市").search_page()
+    assert [a.pk for a in page.articles] == [titled.pk, body.pk]
+    body.title = "春耕新闻"  # a correction moves it to the best tier
+    body.save()
+    page = Article.objects.search("春耕").search_page()
+    assert [a.pk for a in page.articles] == [body.pk, excluded.pk, titled.pk]
+
+
 def test_words_near_each_other_rank_above_scattered_ones(db):
     day = PageFactory(edition=EditionFactory(date=datetime.date(2024, 1, 2)), number=1)
     scattered = ArticleFactory(page=day, title="甲", body="春耕" + "。别的话" * 20 + "生产")
