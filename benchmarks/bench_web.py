@@ -20,8 +20,10 @@ database used are cleaned up, and nothing beyond 127.0.0.1 is touched.
 Each row also shows the CPU time a request cost the gunicorn processes and this
 client together (from /proc) and the bare view's over it: the ratio the rates
 come to on a machine nothing else is using. When other work shares the CPUs the
-rates move with it, views measured a few seconds apart see different loads, and
-the CPU ratio is the steadier figure; report both.
+rates move with it, and views measured a few seconds apart would see different
+loads: so within a round the views take turns every ``--batch`` requests (100),
+each view's figures summed over its batches. The CPU ratio is still the steadier
+figure; report both.
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -183,42 +184,60 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def measure(
-    ports: list[int], path: str, requests: int, threads: int, servers: list[int] = ()
-) -> dict[str, float]:
-    """``requests`` GETs of one path from ``threads`` clients, alternating between the nodes.
+def run_batch(pool, ports: list[int], path: str, requests: int, pids: list[int]) -> dict:
+    """``requests`` GETs of one path on the pool's client threads, alternating between the
+    nodes: the wall-clock time, the CPU the servers and this client spent, the latencies.
 
-    Besides the rate, the CPU time the servers and this client spent per request:
-    on a machine others are using too, the rate moves with their load, while the
-    CPU a request costs does not (much), so the two together tell what is real.
+    Besides the rate, the CPU time a request costs: on a machine others are using
+    too, the rate moves with their load, while the CPU a request costs does not
+    (much), so the two together tell what is real.
     """
     latencies: list[float] = []
-    lock = threading.Lock()
     size = 0
 
     def one(n):
         nonlocal size
         latency, size = get(ports[n % len(ports)], path)
-        with lock:
-            latencies.append(latency)
+        latencies.append(latency)  # list.append is atomic
 
-    pids = process_tree(list(servers))
     server_before, client_before = cpu_seconds(pids), time.process_time()
     started = time.perf_counter()
-    with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(one, range(requests)))
-    elapsed = time.perf_counter() - started
-    server_cpu = cpu_seconds(pids) - server_before
-    client_cpu = time.process_time() - client_before
-    latencies.sort()
+    list(pool.map(one, range(requests)))
     return {
-        "rps": requests / elapsed,
-        "p50": latencies[len(latencies) // 2] * 1000,
-        "p95": latencies[int(len(latencies) * 0.95)] * 1000,
+        "elapsed": time.perf_counter() - started,
+        "server": cpu_seconds(pids) - server_before,
+        "client": time.process_time() - client_before,
+        "latencies": latencies,
         "bytes": size,
-        "server_ms": server_cpu / requests * 1000,
-        "client_ms": client_cpu / requests * 1000,
     }
+
+
+def measure_round(
+    ports: list[int], paths: dict[str, str], requests: int, threads: int, servers, batch: int
+) -> dict[str, dict[str, float]]:
+    """One round: ``requests`` GETs of every path, in batches of ``batch``, the paths
+    taking turns, so that a change in the machine's load during the round falls on
+    every view alike rather than on whichever was being measured (0: one batch each)."""
+    pids = process_tree(list(servers))
+    batch = batch or requests
+    batches: dict[str, list[dict]] = {name: [] for name in paths}
+    with ThreadPoolExecutor(threads) as pool:
+        for start in range(0, requests, batch):
+            count = min(batch, requests - start)
+            for name, path in paths.items():
+                batches[name].append(run_batch(pool, ports, path, count, pids))
+    results = {}
+    for name, runs in batches.items():
+        latencies = sorted(latency for run in runs for latency in run["latencies"])
+        results[name] = {
+            "rps": requests / sum(run["elapsed"] for run in runs),
+            "p50": latencies[len(latencies) // 2] * 1000,
+            "p95": latencies[int(len(latencies) * 0.95)] * 1000,
+            "bytes": runs[-1]["bytes"],
+            "server_ms": sum(run["server"] for run in runs) / requests * 1000,
+            "client_ms": sum(run["client"] for run in runs) / requests * 1000,
+        }
+    return results
 
 
 def wait_until_up(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
@@ -253,13 +272,14 @@ def serve_and_measure(
             servers.append(subprocess.Popen(command, cwd=ROOT, env=env))
         for port, server in zip(ports, servers, strict=True):
             wait_until_up(port, server)
-        for path in paths.values():  # warm up: templates compiled, pages cached
-            measure(ports, path, 100, args.threads)
-        results: dict[str, list[dict[str, float]]] = {name: [] for name in paths}
         pids = [server.pid for server in servers]
+        # Warm up: templates compiled, pages cached, connections open.
+        measure_round(ports, paths, 100, args.threads, pids, 0)
+        results: dict[str, list[dict[str, float]]] = {name: [] for name in paths}
         for _ in range(args.rounds):
-            for name, path in paths.items():
-                results[name].append(measure(ports, path, args.requests, args.threads, pids))
+            measured = measure_round(ports, paths, args.requests, args.threads, pids, args.batch)
+            for name, figures in measured.items():
+                results[name].append(figures)
         return results
     finally:
         for server in servers:
@@ -298,7 +318,8 @@ def report(
     """
     print(
         f"\n{title}; {os.cpu_count()} CPUs, CONN_MAX_AGE={args.conn_max_age}; "
-        f"median of {args.rounds} rounds x {args.requests} requests, "
+        f"median of {args.rounds} rounds x {args.requests} requests "
+        f"(views taking turns every {args.batch or args.requests}), "
         f"{args.threads} client threads"
     )
     header = (
@@ -336,6 +357,13 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=600, help="per view and round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=100,
+        help="requests of one view before the next view's turn within a round "
+        "(0: all of a view's requests at once, one view after the other)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="sync workers of the one node")
     parser.add_argument(
         "--conn-max-age",
