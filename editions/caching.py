@@ -52,7 +52,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, urlencode
@@ -61,6 +61,7 @@ from django.utils.translation import get_language
 from newsroom.csp import nonce_placeholder
 
 from . import changes
+from .models import Edition
 
 _RELEASE_PARTS = ("editions", "templates", "static", "locale")
 _RELEASE_SUFFIXES = {".py", ".html", ".css", ".js", ".mo"}
@@ -294,7 +295,7 @@ def remember(where: tuple, counter: int | None, etag: str, last_modified, key: s
     Not inside a transaction: there the counter may not yet count this
     connection's own writes (``changes``).
     """
-    if counter is not None and not connection.in_atomic_block:
+    if counter is not None and not connections[router.db_for_read(Edition)].in_atomic_block:
         local_pages.remember(where, Answer(counter, etag, last_modified, key))
 
 
@@ -305,7 +306,8 @@ def remembered_answer(request: HttpRequest, where: tuple) -> HttpResponse | None
     One query, for the counter; None (and no query) when nothing is remembered.
     """
     found = local_pages.answers.get(where)
-    if found is None or changes.current() != found.changes:
+    # The database the edition lookup reads (lookup.published_edition).
+    if found is None or changes.current(router.db_for_read(Edition)) != found.changes:
         return None
     response = not_modified(request, found.etag, found.last_modified)
     if response is None:
