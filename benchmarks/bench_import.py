@@ -9,8 +9,10 @@ not share caches or memory:
 * the whole import on a fresh SQLite database;
 * the whole import on a fresh PostgreSQL database (when one is reachable).
 
-It prints files per second, the ratio to the parser, and resident memory at
-the start, middle and end of the import, so growth is visible; then the search
+It prints files per second, the ratio to the parser, the CPU time each stage
+took (the import's with its PostgreSQL backend's) and its ratio to the parser's
+(steadier than the wall clock when other work shares the cores), and resident
+memory at the start, middle and end of the import, so growth is visible; then the search
 index of what it wrote, which the import queues as a background job
 (editions/search/tasks.py), run here as a worker would and timed apart, and the
 rate of import and index together, so each part's owner sees their share.
@@ -166,18 +168,37 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_seconds(connection=None) -> float:
+    """CPU time of this process and, on PostgreSQL, of its server backend: what a stage
+    costs whatever else the shared cores are doing (the wall clock counts the others'
+    turns too). Waits for the disk count in neither."""
+    total = time.process_time()
+    if connection is not None and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def stage_parse(folder: Path) -> dict:
     sys.path.insert(0, str(ROOT))
     from editions.parsing import parse_page
     from editions.sources import iter_path_sources
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     files = 0
     for raw in iter_path_sources([folder]):
         parse_page(raw.data, raw.name)
         files += 1
     seconds = time.perf_counter() - started
-    return {"files": files, "seconds": seconds, "peak_mib": _peak_mib()}
+    return {
+        "files": files,
+        "seconds": seconds,
+        "cpu_seconds": _cpu_seconds() - cpu,
+        "peak_mib": _peak_mib(),
+    }
 
 
 def stage_import(folder: Path, database_url: str) -> dict:
@@ -206,9 +227,12 @@ def stage_import(folder: Path, database_url: str) -> dict:
         if files % 2000 == 0:
             samples.append(round(_rss_mib(), 1))
 
-    started = time.perf_counter()
+    from django.db import connection
+
+    started, cpu = time.perf_counter(), _cpu_seconds(connection)
     report = pages_import(iter_path_sources([folder]), on_result=on_result)
     seconds = time.perf_counter() - started
+    cpu = _cpu_seconds(connection) - cpu
     # The import queued the search index of what it wrote as a job (the database
     # backend, as in production): do here what a worker would, timed apart.
     from django_tasks_db.models import DBTaskResult
@@ -222,6 +246,7 @@ def stage_import(folder: Path, database_url: str) -> dict:
     return {
         "files": files,
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "index_jobs": len(jobs),
         "indexed": indexed,
         "index_seconds": index_seconds,
@@ -331,16 +356,18 @@ def main() -> None:
         )
 
     parse_rate = rows[0][1]["files"] / rows[0][1]["seconds"]
+    parse_cpu = rows[0][1]["cpu_seconds"]
     print(
         f"\n{'stage':<20}{'files':>8}{'seconds':>9}{'files/s':>9}{'of parser':>10}"
-        f"{'peak MiB':>10}  RSS every 2000 files (MiB)"
+        f"{'CPU s':>7}{'(of parser)':>12}{'peak MiB':>10}  RSS every 2000 files (MiB)"
     )
     for name, row in rows:
         rate = row["files"] / row["seconds"]
         samples = row.get("rss_samples_mib", [])
         print(
             f"{name:<20}{row['files']:>8}{row['seconds']:>9.1f}{rate:>9.0f}"
-            f"{rate / parse_rate:>10.2f}{row['peak_mib']:>10.0f}  "
+            f"{rate / parse_rate:>10.2f}{row['cpu_seconds']:>7.1f}"
+            f"{parse_cpu / row['cpu_seconds']:>12.2f}{row['peak_mib']:>10.0f}  "
             f"{' '.join(str(s) for s in samples)}"
         )
         if row.get("failed"):

@@ -15,6 +15,7 @@ from django.db import connection
 from django.urls import reverse
 
 from editions import jobs
+from editions.importing.run import EDITIONS_PER_TRANSACTION
 from editions.models import Article, Edition, ImportRun
 from tests.factories import default_paper
 from tests.rawpages import HEADLINES, raw_page
@@ -120,6 +121,8 @@ def test_a_queued_import_can_be_cancelled_before_it_starts(queued, editor_client
 
 
 def test_a_running_import_stops_between_editions_when_cancelled(monkeypatch, paper):
+    # Progress (and so a cancellation) is heard once a transaction's editions are written.
+    per_transaction = EDITIONS_PER_TRANSACTION
     run = ImportRun.objects.create(
         source=ImportRun.Source.ADMIN, paper=paper, status=ImportRun.State.QUEUED
     )
@@ -127,7 +130,7 @@ def test_a_running_import_stops_between_editions_when_cancelled(monkeypatch, pap
     real_beat = jobs._Progress.beat
 
     def beat_and_cancel(progress):
-        if progress.done == 3:  # the first edition is written: the editor cancels
+        if progress.done == 3:  # the first editions are written: the editor cancels
             ImportRun.objects.filter(pk=run.pk).update(cancel_requested=True)
         real_beat(progress)
 
@@ -135,7 +138,9 @@ def test_a_running_import_stops_between_editions_when_cancelled(monkeypatch, pap
     stored = [
         {
             "name": "days.zip",
-            "path": default_storage.save("imports/t/days.zip", io.BytesIO(day_zip(days=3))),
+            "path": default_storage.save(
+                "imports/t/days.zip", io.BytesIO(day_zip(days=per_transaction + 2))
+            ),
         }
     ]
     ImportRun.objects.filter(pk=run.pk).update(
@@ -144,9 +149,9 @@ def test_a_running_import_stops_between_editions_when_cancelled(monkeypatch, pap
     assert jobs.run_import_job.call(run.pk) == "cancelled"
     run.refresh_from_db()
     assert run.status == ImportRun.State.CANCELLED
-    # Whole editions only: the first is complete, the others were not begun.
-    assert Edition.objects.count() == 1
-    assert Article.objects.exclude(body="").count() == 3
+    # Whole editions only: the first transaction's are complete, the others were not begun.
+    assert Edition.objects.count() == per_transaction
+    assert Article.objects.exclude(body="").count() == 3 * per_transaction
 
 
 def test_an_upload_over_the_limits_is_refused_before_anything_is_stored(

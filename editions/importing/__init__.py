@@ -3,7 +3,8 @@
 * :mod:`.report`: the per-file :class:`Status`, :class:`FileResult`, :class:`ImportReport`;
 * :mod:`.prepare`: which paper and date a file belongs to, and whether it fits;
 * :mod:`.matching`: which article row a file is (placeholders, corrections);
-* :mod:`.batch`: one edition's files written in one transaction;
+* :mod:`.group`: the editions of one transaction, found and locked together;
+* :mod:`.batch`: each edition's files written, several editions in one transaction;
 * :mod:`.run`: :func:`pages_import`, the loop around them (the caller may own the run).
 """
 

@@ -1,28 +1,29 @@
-"""Writing one edition's files: a fixed number of queries per batch, in one transaction.
+"""Writing an import's editions: a fixed number of queries per edition, several
+editions in one transaction.
 
-The edition row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises
-writers itself), so two imports of the same edition run one after the other instead
-of racing, and the named unique constraints make a duplicate impossible. If a batch
-fails in the database it is retried file by file, so only the culprit is lost.
+The editions' rows are locked first (:mod:`.group`), so two imports of the same
+edition run one after the other instead of racing, and the named unique constraints
+make a duplicate impossible. If a transaction fails in the database it is written
+again edition by edition, then an edition file by file, each in a transaction of its
+own: only the culprit is lost, and nothing of a failed edition is left.
 
-A batch writes the edition, its pages and sections (from every file's page list,
+An edition's batch writes its pages and sections (from every file's page list,
 page views included), the articles (:mod:`.articles`), the page views' regions and
 the articles' photos.
 """
 
 from __future__ import annotations
 
-import datetime
-
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from ..models import Article, Edition, Page, Paper, Photo, Region, Section, section_slug
+from ..models import Article, Edition, Page, Photo, Region
 from ..parsing import PAGE_VIEW, PageRef, label_key
 from ..parsing.labels import label_value
 from . import rows
 from .articles import ArticleWriter
+from .group import LockedEdition, Sections, lock_editions
 from .prepare import EDITOR_MAX, MAX_PAGES, Item, one_line
 from .report import FileResult, Status
 
@@ -53,52 +54,72 @@ class BatchWriter:
         #: (resolved photo src, Photo pk) of the photos the last batches wrote.
         self.photo_links: list[tuple[str, int]] = []
 
-    def write(self, items: list[Item]) -> list[FileResult]:
+    def write(self, batches: list[list[Item]]) -> list[FileResult]:
+        """Write ``batches`` (each the files of one edition) in one transaction."""
         try:
-            return self._write_atomic(items)
+            return self._write_atomic(batches)
         except DatabaseError as exc:
-            if len(items) == 1:
+            if len(batches) == 1 and len(batches[0]) == 1:
                 return [
-                    FileResult(items[0].name, Status.FAILED, one_line(f"database error: {exc}"))
+                    FileResult(
+                        batches[0][0].name, Status.FAILED, one_line(f"database error: {exc}")
+                    )
                 ]
-        # Something in the batch broke a database rule: isolate it, keep the rest.
+        # Something broke a database rule: isolate it, keep the rest.
         results = []
-        for item in items:
-            results.extend(self.write([item]))
+        parts = [[b] for b in batches] if len(batches) > 1 else [[[i]] for i in batches[0]]
+        for part in parts:
+            results.extend(self.write(part))
         return results
 
-    def _write_atomic(self, items: list[Item]) -> list[FileResult]:
+    def lock(self, papers) -> dict:
+        """The editions of ``papers`` (edition key -> paper), locked: see :mod:`.group`."""
+        return lock_editions(
+            papers, code=self.edition_code, name=self.edition_name, publish=self.publish
+        )
+
+    def _write_atomic(self, batches: list[list[Item]]) -> list[FileResult]:
         results: list[FileResult] = []
-        batch = EditionBatch(items, self)
+        links: list[tuple[str, int]] = []
         try:
             with transaction.atomic():
-                results = batch.run()
+                locked = self.lock({b[0].edition_key: b[0].paper for b in batches})
+                sections = Sections()
+                for items in batches:
+                    found = locked[items[0].edition_key]
+                    batch = EditionBatch(items, self, found, sections)
+                    results.extend(batch.run())
+                    links.extend(batch.photo_links)
+                    found.created = False  # a later batch of it reads back this one's rows
                 if self.dry_run:
                     raise _Rollback
         except _Rollback:
             pass
         else:
-            self.photo_links.extend(batch.photo_links)
+            self.photo_links.extend(links)
         return results
 
 
 class EditionBatch:
     """Write the files of one edition with a fixed number of queries."""
 
-    def __init__(self, items: list[Item], writer: BatchWriter) -> None:
+    def __init__(
+        self, items: list[Item], writer: BatchWriter, locked: LockedEdition, sections: Sections
+    ) -> None:
         self.items = items
         self.writer = writer
+        self.edition = locked.edition
+        self.sections = sections
         self.now = timezone.now()
-        self.changed = False
-        #: The edition is new in this batch: nothing of it is in the database yet,
-        #: so there is nothing to read back.
-        self.created = False
+        #: The edition is new in this transaction: nothing of it is in the database
+        #: yet, so there is nothing to read back.
+        self.created = locked.created
+        self.changed = locked.created
         self.photo_links: list[tuple[str, int]] = []
         self.new_pages: set[int] = set()
 
     def run(self) -> list[FileResult]:
-        first = self.items[0]
-        edition = self.edition(first.paper, first.date, self.writer, self)
+        edition = self.edition
         pages = self._pages(edition)
         articles = ArticleWriter(self, edition, pages)
         results = articles.run()
@@ -121,35 +142,6 @@ class EditionBatch:
         else:
             status = Status.UPDATED if self.changed else Status.UNCHANGED
         return FileResult(result.name, status, result.detail, result.kind)
-
-    # Edition --------------------------------------------------------------
-
-    @staticmethod
-    def edition(paper: Paper, date: datetime.date, writer: BatchWriter, batch=None) -> Edition:
-        """The edition, locked: two imports of it run one after the other (on
-        PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers)."""
-        editions = Edition.objects.filter(paper=paper, date=date, code=writer.edition_code)
-        found = list(editions.select_for_update()[:1])
-        if found:
-            locked = found[0]
-        else:
-            try:
-                with transaction.atomic():
-                    # A row this transaction inserts is locked until it commits.
-                    locked = Edition.objects.create(
-                        paper=paper,
-                        date=date,
-                        code=writer.edition_code,
-                        is_published=writer.publish,
-                        name=writer.edition_name,
-                    )
-            except IntegrityError:  # another import made it meanwhile
-                locked = editions.select_for_update().get()
-            else:
-                if batch is not None:
-                    batch.changed = batch.created = True
-        locked.paper = paper
-        return locked
 
     # Pages and sections ---------------------------------------------------
 
@@ -189,7 +181,7 @@ class EditionBatch:
 
     def _pages(self, edition: Edition) -> dict[int, Page]:
         refs, editors = self._refs()
-        sections = self._sections(
+        sections = self.sections.of(
             edition.paper, {ref.section or ref.name for ref in refs.values() if ref.name}
         )
         pages = {} if self.created else {page.number: page for page in edition.pages.all()}
@@ -230,33 +222,6 @@ class EditionBatch:
         for page in pages.values():
             page.edition = edition
         return pages
-
-    def _sections(self, paper: Paper, names: set[str]) -> dict[str, Section]:
-        if not names:
-            return {}
-        sections = Section.objects.filter(paper=paper)
-        found = {s.name: s for s in sections.filter(name__in=names)}
-        missing = sorted(names - found.keys())
-        if missing:
-            taken = set(
-                sections.filter(slug__in=[section_slug(n) for n in missing]).values_list(
-                    "slug", flat=True
-                )
-            )
-            new = []
-            for name in missing:
-                slug = base = section_slug(name)
-                counter = 2
-                while slug in taken:
-                    slug = f"{base}-{counter}"
-                    counter += 1
-                taken.add(slug)
-                new.append(Section(paper=paper, name=name, slug=slug))
-            # Another import may be creating the same section right now: let the
-            # unique constraint decide, then read back whatever won.
-            Section.objects.bulk_create(new, ignore_conflicts=True)
-            found.update({s.name: s for s in sections.filter(name__in=missing)})
-        return found
 
     # Regions of page views ------------------------------------------------
 

@@ -101,14 +101,12 @@ class FileWriter:
         return self._to_page(paper, date, None, named.label, found, handle)
 
     def _to_page(self, paper, date, number, label, found: Probe, handle) -> tuple[Status, str]:
-        from .batch import EditionBatch
-
         field = "image" if found.kind == IMAGE else "pdf"
         result: tuple[Status, str] = (Status.UNCHANGED, "")
         stored: list[str] = []
         try:
             with transaction.atomic():
-                edition = EditionBatch.edition(paper, date, self.writer)
+                edition = self.writer.lock({(paper.pk, date): paper})[(paper.pk, date)].edition
                 page = _page(edition, number, label)
                 if page.pk is None and not self.writer.dry_run:
                     page.save()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 import sqlite3
 from collections.abc import Callable, Sequence
 
@@ -82,6 +83,66 @@ def _getter(field: Field, connection, source: Field | None = None) -> Callable[[
     return lambda obj: convert(getattr(obj, attname))
 
 
+#: Fields whose values are plain (text, numbers, keys) as Python holds them: read off an
+#: object all at once, converted only if one is not (see :class:`_Rows`).
+_PLAIN_FIELDS = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "FloatField",
+        "ForeignKey",
+        "IntegerField",
+        "OneToOneField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
+
+
+class _Rows:
+    """The rows of ``fields`` for objects, as the getters (:func:`_getter`) make them.
+
+    A call of a getter per value is most of the work for a wide row; the plain fields'
+    values are read with one ``attrgetter`` and passed as they are when every one of
+    them is plain (nearly always), the others go through their getters. ``columns`` is
+    the order of the values in a row.
+    """
+
+    def __init__(self, fields, connection, sources=None) -> None:
+        sources = sources or [None] * len(fields)
+        plain, other = [], []
+        for field, source in zip(fields, sources, strict=True):
+            own = source is None
+            special = own and (
+                getattr(field, "auto_now", False)
+                or getattr(field, "auto_now_add", False)
+                or type(field).pre_save is not Field.pre_save
+            )
+            if field.get_internal_type() in _PLAIN_FIELDS and not special:
+                plain.append((field, source or field))
+            else:
+                other.append((field, source))
+        self.columns = [f.column for f, _ in plain] + [f.column for f, _ in other]
+        names = [source.attname for _, source in plain]
+        read = operator.attrgetter(*names) if names else (lambda obj: ())
+        self._read = (lambda obj: (read(obj),)) if len(names) == 1 else read
+        self._convert = [_converter(f, connection) for f, _ in plain]
+        self._others = [_getter(f, connection, source) for f, source in other]
+
+    def __call__(self, obj) -> list:
+        values = self._read(obj)
+        if not _PLAIN_TYPES.issuperset(map(type, values)):
+            values = [convert(v) for convert, v in zip(self._convert, values, strict=True)]
+        return [*values, *(get(obj) for get in self._others)]
+
+
 def insert(model: type[Model], objs: Sequence[Model], *, keys: bool = True) -> None:
     """INSERT ``objs`` (new, without a primary key) and give each its primary key;
     without ``keys``, rows nobody reads back by key (an m2m's through rows)."""
@@ -91,10 +152,9 @@ def insert(model: type[Model], objs: Sequence[Model], *, keys: bool = True) -> N
     connection = connections[using]
     meta = model._meta
     pk = meta.pk
-    fields = [f for f in meta.concrete_fields if f is not pk]
-    getters = [_getter(f, connection) for f in fields]
-    rows = [[get(obj) for get in getters] for obj in objs]
-    columns = [f.column for f in fields]
+    make = _Rows([f for f in meta.concrete_fields if f is not pk], connection)
+    rows = [make(obj) for obj in objs]
+    columns = make.columns
     if not keys and connection.vendor in ("postgresql", "sqlite"):
         _insert_many(connection, meta.db_table, columns, rows)
         return
@@ -115,6 +175,47 @@ def insert(model: type[Model], objs: Sequence[Model], *, keys: bool = True) -> N
         obj.pk = pk_value
         obj._state.adding = False
         obj._state.db = using
+
+
+def insert_missing(model: type[Model], objs: Sequence[Model], unique: Sequence[str]) -> list[Model]:
+    """INSERT ``objs`` in one statement, skipping each whose ``unique`` fields a row
+    already has (another writer's, committed meanwhile: PostgreSQL waits for it); the
+    objects inserted, with their primary keys. SQLite and PostgreSQL only."""
+    if not objs:
+        return []
+    using = router.db_for_write(model)
+    connection = connections[using]
+    meta = model._meta
+    pk = meta.pk
+    fields = [f for f in meta.concrete_fields if f is not pk]
+    keys = [meta.get_field(name) for name in unique]
+    getters = [_getter(f, connection) for f in fields]
+    values = [[get(obj) for get in getters] for obj in objs]
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    columns = _columns(connection, [f.column for f in fields])
+    sql = (
+        f"INSERT INTO {_quote(connection, meta.db_table)} ({columns}) "
+        f"VALUES {', '.join([one] * len(objs))} "
+        f"ON CONFLICT ({_columns(connection, [f.column for f in keys])}) DO NOTHING "
+        f"RETURNING {_columns(connection, [pk.column, *(f.column for f in keys)])}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in values for value in row])
+        # Told apart by their unique values, read back as Python has them (a driver
+        # may return a date as text, or as a date).
+        returned = {
+            tuple(f.to_python(v) for f, v in zip(keys, row[1:], strict=True)): row[0]
+            for row in cursor.fetchall()
+        }
+    inserted = []
+    for obj in objs:
+        pk_value = returned.get(tuple(f.to_python(getattr(obj, f.attname)) for f in keys))
+        if pk_value is not None:
+            obj.pk = pk_value
+            obj._state.adding = False
+            obj._state.db = using
+            inserted.append(obj)
+    return inserted
 
 
 def insert_history(
@@ -143,9 +244,9 @@ def insert_history(
     extra = [f for f in history._meta.concrete_fields if f.attname in fixed]
     assert len(fields) + len(extra) + 1 == len(history._meta.concrete_fields)
     constants = [_converter(f, connection)(fixed[f.attname]) for f in extra]
-    getters = [_getter(f, connection, model._meta.get_field(f.name)) for f in fields]
-    rows = [[*(get(obj) for get in getters), *constants] for obj in objs]
-    columns = [f.column for f in (*fields, *extra)]
+    make = _Rows(fields, connection, [model._meta.get_field(f.name) for f in fields])
+    rows = [[*make(obj), *constants] for obj in objs]
+    columns = [*make.columns, *(f.column for f in extra)]
     _insert_many(connection, history._meta.db_table, columns, rows)
 
 

@@ -6,14 +6,15 @@ Both ``manage.py import_pages`` and the admin's upload form call
 shows it while the import runs); without one, the run is recorded here.
 
 Files are parsed first (pure, no database), then written in batches, one batch per
-edition (consecutive files of the same date), inside one transaction. A file that
-cannot be read or parsed is reported and written nowhere.
+edition (consecutive files of the same date), several consecutive editions in one
+transaction. A file that cannot be read or parsed is reported and written nowhere.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import gc
 from collections.abc import Callable, Iterable
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -32,6 +33,10 @@ from .report import FileResult, ImportReport, Status
 
 #: Files written in one transaction at most; bounds memory and lock time on huge editions.
 BATCH_SIZE = 500
+#: Editions written in one transaction at most (a commit and the editions' lookup cost
+#: as much as a small edition's rows): a kill still leaves whole editions, and the
+#: progress a job reports moves every few editions.
+EDITIONS_PER_TRANSACTION = 8
 
 
 def new_run(
@@ -117,19 +122,34 @@ def pages_import(
         edition_name=edition_name,
     )
     files = FileWriter(writer, find_paper, date)
-    batch: list[Item] = []
+    #: The next transaction's editions, each a list of its files (consecutive ones).
+    batches: list[list[Item]] = []
+    gathered = 0
 
     def flush() -> None:
-        nonlocal batch
-        if batch:
-            for result in writer.write(batch):
+        nonlocal batches, gathered
+        if batches:
+            results = writer.write(batches)
+            batches, gathered = [], 0
+            forget_queries()
+            for result in results:
                 record(result)
-            batch = []
             files.link_photos(writer.photo_links)
             writer.photo_links.clear()
-            forget_queries()
 
-    with _import_settings():
+    def gather(item: Item) -> None:
+        nonlocal gathered
+        if gathered >= BATCH_SIZE:
+            flush()
+        if batches and item.edition_key == batches[-1][0].edition_key:
+            batches[-1].append(item)
+        else:
+            if len(batches) >= EDITIONS_PER_TRANSACTION:
+                flush()
+            batches.append([item])
+        gathered += 1
+
+    with _import_settings(), _old_objects_left_alone():
         for raw in sources:
             if raw.is_media:
                 flush()  # the pages and photos it may belong to exist first
@@ -149,9 +169,7 @@ def pages_import(
             report.photos += len(item.parsed.photos)
             if item.parsed.kind == PAGE_VIEW:
                 _link_files(files, item)
-            if batch and (item.edition_key != batch[0].edition_key or len(batch) >= BATCH_SIZE):
-                flush()
-            batch.append(item)
+            gather(item)
         flush()
     if not dry_run:  # display sizes, thumbnails, regions of the pages it touched: jobs
         queue_changed_since(run.started_at)
@@ -226,6 +244,23 @@ def _import_settings():
                     cursor.execute(sql, values or None)
         except DatabaseError:  # the caller's transaction failed: its rollback restores them
             pass
+
+
+@contextlib.contextmanager
+def _old_objects_left_alone():
+    """The garbage collector skips what the process held before the run, while it runs.
+
+    A run makes and drops rows and parsed pages by the hundred thousand, and every
+    so often the collector walks everything alive: Django's and the libraries' own
+    objects are most of it, and none of them is garbage made by the run. Frozen (see
+    :func:`gc.freeze`), they are left out of those walks until the run is over; what
+    the run itself makes is collected as before.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def forget_queries() -> None:
