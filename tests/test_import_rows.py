@@ -3,6 +3,7 @@ bulk_create_with_history would: the same columns, keys back in order, history be
 and the connection's settings an import tunes come back as they were."""
 
 import datetime
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -81,6 +82,39 @@ def test_insert_writes_what_bulk_create_writes_with_the_same_history():
     assert Article.history.filter(id__in=ids).count() == 3
 
 
+def test_history_copied_by_the_database_is_the_history_written_from_the_objects():
+    page = PageFactory()
+    user = get_user_model().objects.create_user("importer")
+    now = timezone.now()
+    copied, written = _articles(page, 1, now), _articles(page, 10, now)
+    rows.insert(Article, copied + written)
+    rows.insert_history(Article, copied, user=user, reason="import", date=now, stored=True)
+    rows.insert_history(Article, written, user=user, reason="import", date=now)
+    for a, b in zip(copied, written, strict=True):
+        assert _history(a) == _history(b)
+        record = a.history.get()
+        assert (record.history_date, record.kicker, record.is_corrected) == (
+            now,
+            a.kicker,
+            a.is_corrected,
+        )
+    # In the objects' order, as written: the latest record of each is its own.
+    records = Article.history.filter(id__in=[a.pk for a in copied]).order_by("history_id")
+    assert [r.id for r in records] == [a.pk for a in copied]
+
+
+def test_pages_history_copied_by_the_database_keeps_their_files_and_no_user():
+    page = Page(edition=PageFactory().edition, number=7, label="07", image="pages/x/07-a.jpg")
+    rows.insert(Page, [page])
+    rows.insert_history(Page, [page], reason="import", date=timezone.now(), stored=True)
+    record = page.history.get()
+    assert (record.image, record.history_user_id, record.history_type) == (
+        "pages/x/07-a.jpg",
+        None,
+        "+",
+    )
+
+
 def test_insert_gives_each_object_its_own_row():
     """Keys come back in the objects' order: each object is the row it was written as."""
     page = PageFactory()
@@ -148,3 +182,42 @@ def test_an_import_tunes_the_connection_while_it_runs_and_restores_it(tmp_path, 
         assert seen[0][0] == "off"
         assert seen[0] != before
     assert _settings() == before
+
+
+# --- SQLite's checkpoints in a thread of their own ----------------------------------------
+
+
+def test_the_checkpoint_thread_copies_the_wal_while_another_connection_writes(tmp_path):
+    import sqlite3
+
+    from editions.importing.checkpoints import Checkpointer
+
+    path = str(tmp_path / "wal.sqlite3")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")  # only the thread copies
+    writer.execute("CREATE TABLE t (body TEXT)")
+    thread = Checkpointer(path, interval=0.01)
+    thread.start()
+    try:
+        for _ in range(20):
+            writer.execute("BEGIN")
+            writer.executemany("INSERT INTO t VALUES (?)", [("正文" * 500,)] * 20)
+            writer.execute("COMMIT")
+        # Every frame the writer committed gets copied into the database file.
+        deadline = time.monotonic() + 10
+        while thread.last[0] != thread.last[1] or thread.last[0] == 0:
+            assert time.monotonic() < deadline, thread.last
+            time.sleep(0.01)
+    finally:
+        thread.stop()
+    assert thread.done > 0
+    assert not thread.is_alive()
+    writer.close()
+
+
+def test_no_checkpoint_thread_for_a_database_without_a_wal_file():
+    with connection.cursor() as cursor:
+        if connection.vendor != "sqlite":
+            pytest.skip("SQLite's WAL")
+        assert run._wal_file(cursor) is None  # the tests' database lives in memory

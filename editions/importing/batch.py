@@ -334,7 +334,9 @@ class EditionBatch:
 
     def bulk_create(self, model, objs) -> None:
         rows.insert(model, objs)
-        rows.insert_history(model, objs, user=self.writer.user, reason=IMPORT_REASON, date=self.now)
+        rows.insert_history(
+            model, objs, user=self.writer.user, reason=IMPORT_REASON, date=self.now, stored=True
+        )
 
     def bulk_update(self, model, objs, fields) -> None:
         bulk_update_with_history(

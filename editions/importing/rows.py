@@ -226,8 +226,14 @@ def insert_history(
     user=None,
     reason: str = "",
     date=None,
+    stored: bool = False,
 ) -> None:
-    """The history rows of ``objs`` (saved), as simple_history's bulk helpers make them."""
+    """The history rows of ``objs`` (saved), as simple_history's bulk helpers make them.
+
+    With ``stored`` (the objects are as their rows are: just inserted), the database
+    copies the rows itself (``INSERT … SELECT``): a body is neither converted, bound
+    nor sent a second time.
+    """
     if not objs:
         return
     history = _history_model(model)
@@ -244,10 +250,35 @@ def insert_history(
     extra = [f for f in history._meta.concrete_fields if f.attname in fixed]
     assert len(fields) + len(extra) + 1 == len(history._meta.concrete_fields)
     constants = [_converter(f, connection)(fixed[f.attname]) for f in extra]
+    if stored and connection.vendor in ("postgresql", "sqlite"):
+        _copy_rows(connection, model, history, fields, extra, constants, [o.pk for o in objs])
+        return
     make = _Rows(fields, connection, [model._meta.get_field(f.name) for f in fields])
     rows = [[*make(obj), *constants] for obj in objs]
     columns = [*make.columns, *(f.column for f in extra)]
     _insert_many(connection, history._meta.db_table, columns, rows)
+
+
+def _copy_rows(connection, model, history, fields, extra, constants, ids) -> None:
+    """History rows made by the database from the model's rows ``ids``, in key order."""
+    meta = model._meta
+    source = ", ".join(_quote(connection, meta.get_field(f.name).column) for f in fields)
+    # PostgreSQL types a parameter from its use: in a select list, a NULL is text.
+    marks = [
+        f"CAST(%s AS {f.db_type(connection)})" if connection.vendor == "postgresql" else "%s"
+        for f in extra
+    ]
+    columns = _columns(connection, [f.column for f in (*fields, *extra)])
+    pk = _quote(connection, meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), _SQLITE_VARIABLES // 2):
+            chunk = ids[start : start + _SQLITE_VARIABLES // 2]
+            cursor.execute(
+                f"INSERT INTO {_quote(connection, history._meta.db_table)} ({columns}) "
+                f"SELECT {source}, {', '.join(marks)} FROM {_quote(connection, meta.db_table)} "
+                f"WHERE {pk} IN ({', '.join(['%s'] * len(chunk))}) ORDER BY {pk}",
+                [*constants, *chunk],
+            )
 
 
 @functools.cache

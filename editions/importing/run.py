@@ -26,6 +26,7 @@ from ..printed.tasks import queue_changed_since
 from ..sources import RawFile
 from . import prepare as prepare_module
 from .batch import BatchWriter
+from .checkpoints import Checkpointer
 from .files import FileWriter, PageLink
 from .media import IMAGE, PDF, resolve
 from .prepare import ImportFileError, Item, PaperFinder, one_line
@@ -192,6 +193,8 @@ def _link_files(files: FileWriter, item: Item) -> None:
 #: WAL pages SQLite lets pile up during an import before it copies them into the
 #: database (its default is 1,000: 4 MiB). Each copy waits for the disk twice, and a
 #: year of archives writes gigabytes: 64 MiB at a time is a sixteenth of the waits.
+#: With a database file in WAL mode a thread copies them instead (.checkpoints), and
+#: the commits only do when four times as many pile up.
 IMPORT_WAL_CHECKPOINT_PAGES = 16384
 #: PostgreSQL settings of an import's session (restored after it): commits that do
 #: not wait for the disk, and lz4 for the long texts TOAST compresses (a body, its
@@ -205,18 +208,25 @@ def _import_settings():
 
     Nothing is less safe for it. A batch is one transaction either way; what changes
     is when the disk hears of it: on SQLite the copy of the WAL into the database
-    waits for more commits, on PostgreSQL a commit returns before its WAL is on disk
+    waits for more commits (or is made beside the import, by a thread of its own with
+    a connection of its own), on PostgreSQL a commit returns before its WAL is on disk
     (as SQLite's WAL with synchronous=NORMAL always does). The run's own record is
     written after the settings are restored, so its commit waits for the disk, and
     WAL order makes every batch before it durable with it; a crash before leaves the
     run unfinished (then stale), and importing again writes what was lost.
     """
     connection = connections[DEFAULT_DB_ALIAS]
+    checkpointer = None
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_autocheckpoint")
             before = int(cursor.fetchone()[0])
             pages = max(before, IMPORT_WAL_CHECKPOINT_PAGES)
+            if (path := _wal_file(cursor)) is not None:
+                # A thread copies the WAL meanwhile (see .checkpoints); a commit
+                # checkpoints only if it falls far behind.
+                checkpointer = Checkpointer(path)
+                pages *= 4
             cursor.execute(f"PRAGMA wal_autocheckpoint = {pages}")
         restore = [f"PRAGMA wal_autocheckpoint = {before}"]
         params: list = [()]
@@ -235,15 +245,28 @@ def _import_settings():
                     params.append([name, before[name][0]])
     else:
         restore, params = [], []
+    if checkpointer is not None:
+        checkpointer.start()
     try:
         yield
     finally:
+        if checkpointer is not None:
+            checkpointer.stop()
         try:
             with connection.cursor() as cursor:
                 for sql, values in zip(restore, params, strict=True):
                     cursor.execute(sql, values or None)
         except DatabaseError:  # the caller's transaction failed: its rollback restores them
             pass
+
+
+def _wal_file(cursor) -> str | None:
+    """The SQLite database's file when it is in WAL mode (not an in-memory one)."""
+    cursor.execute("PRAGMA journal_mode")
+    if cursor.fetchone()[0].lower() != "wal":
+        return None
+    cursor.execute("PRAGMA database_list")
+    return next((row[2] for row in cursor.fetchall() if row[1] == "main" and row[2]), None)
 
 
 @contextlib.contextmanager
