@@ -189,10 +189,10 @@ def insert_missing(model: type[Model], objs: Sequence[Model], unique: Sequence[s
     pk = meta.pk
     fields = [f for f in meta.concrete_fields if f is not pk]
     keys = [meta.get_field(name) for name in unique]
-    getters = [_getter(f, connection) for f in fields]
-    values = [[get(obj) for get in getters] for obj in objs]
+    make = _Rows(fields, connection)
+    values = [make(obj) for obj in objs]
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    columns = _columns(connection, [f.column for f in fields])
+    columns = _columns(connection, make.columns)
     sql = (
         f"INSERT INTO {_quote(connection, meta.db_table)} ({columns}) "
         f"VALUES {', '.join([one] * len(objs))} "
