@@ -65,6 +65,18 @@ def test_a_story_printed_again_on_a_later_page_is_one_article(tmp_path, paper):
     assert (again.created, again.updated) == (0, 0)
 
 
+def test_a_story_whose_later_copy_comes_first_is_created_not_updated(tmp_path, paper):
+    dumps(tmp_path / "a", [("20240803-02-05", "江边步道全线贯通", LONG)])
+    dumps(tmp_path / "b", [("20240803-01-01", "江边步道全线贯通", LONG)])
+    report = run(tmp_path, paper)  # one batch: the page-2 copy, then page 1's
+
+    assert (report.created, report.updated) == (2, 0)
+    story = Article.objects.get(title="江边步道全线贯通")
+    assert printed_on(story) == [1, 2]
+    again = run(tmp_path, paper)
+    assert (again.created, again.updated) == (0, 0)
+
+
 def test_an_editors_save_keeps_the_page_a_story_is_printed_again_on(tmp_path, paper):
     """The later page's copy is no jump of the body: a correction must not drop it,
     while a jump the editor takes out of the body goes, and one put in comes."""

@@ -22,6 +22,12 @@ from .report import Status
 class StoryAcrossPages:
     """Mixed into :class:`~.articles.ArticleWriter`: its rows, pages and jump tables."""
 
+    def _joined(self, article: Article) -> Status:
+        """A file's status when its text joins ``article``: updated if the article was
+        in the database before, created if it is new in this batch (a first import
+        of a mirror reports nothing as updated)."""
+        return Status.UPDATED if self.rows.is_existing(article) else Status.CREATED
+
     def _printed_again(self, item: Item, original: Article, number: int) -> tuple[Status, str]:
         """The file is a story printed whole again on page ``number``: one article.
 
@@ -46,7 +52,8 @@ class StoryAcrossPages:
         if item.parsed.article_key:
             self.rows.set_key(original, item.parsed.article_key)
         key = key_of(original)
-        if self.rows.is_existing(original):
+        status = self._joined(original)
+        if status == Status.UPDATED:
             self.moved.append(original)
         self._touch(original)
         self.again[key] = (again - {number}) | {old_number}
@@ -54,7 +61,7 @@ class StoryAcrossPages:
             self.jumps[key] = moved_jumps
         self.old_jumps[key] = [*(old_jumps or ()), number]
         self.owners.append((item, original))
-        return Status.UPDATED, _("printed first on this page: the article of page %(label)s") % {
+        return status, _("printed first on this page: the article of page %(label)s") % {
             "label": self.pages[old_number].label
         }
 
@@ -73,9 +80,7 @@ class StoryAcrossPages:
         else:
             imported = (start.imported or {}).get("body", "")
             base = body_format.text_to_blocks(imported, start_number)
-            # The file's text is new to the archive when its start is new in this run
-            # (a first import of a mirror reports nothing as updated).
-            status = Status.UPDATED if self.rows.is_existing(start) else Status.CREATED
+            status = self._joined(start)
         self.rows.alias(parsed.article_key, start)  # its page's regions link the story
         kept = [b for b in base if b.page != number]
         blocks = sorted([*kept, *parsed.blocks], key=lambda b: (b.page != start_number, b.page))
