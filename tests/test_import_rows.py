@@ -155,7 +155,9 @@ def _settings() -> tuple:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA wal_autocheckpoint")
-            return (cursor.fetchone()[0],)
+            pages = cursor.fetchone()[0]
+            cursor.execute("PRAGMA cache_size")
+            return pages, cursor.fetchone()[0]
         cursor.execute("SELECT current_setting('synchronous_commit')")
         commit = cursor.fetchone()[0]
         cursor.execute("SELECT current_setting('default_toast_compression')")
@@ -163,8 +165,9 @@ def _settings() -> tuple:
 
 
 def test_an_import_tunes_the_connection_while_it_runs_and_restores_it(tmp_path, paper):
-    """Fewer checkpoints (SQLite), commits not waiting for the disk and lz4 (PostgreSQL)
-    during the run; the run's own record, and whatever the connection does next, as before."""
+    """Fewer checkpoints and a page cache that holds a transaction (SQLite), commits not
+    waiting for the disk and lz4 (PostgreSQL) during the run; the run's own record, and
+    whatever the connection does next, as before."""
     before = _settings()
     seen = []
     write(tmp_path / "2024-08-02", "p1.txt", raw_page())
@@ -177,11 +180,44 @@ def test_an_import_tunes_the_connection_while_it_runs_and_restores_it(tmp_path, 
 
     assert report.created == 2
     if connection.vendor == "sqlite":
-        assert seen[0] == (run.IMPORT_WAL_CHECKPOINT_PAGES,) != before
+        assert seen[0] == (run.IMPORT_WAL_CHECKPOINT_PAGES, -run.IMPORT_SQLITE_CACHE_KIB)
+        assert seen[0] != before
     else:
         assert seen[0][0] == "off"
         assert seen[0] != before
     assert _settings() == before
+
+
+def test_an_import_collects_its_garbage_less_often_and_restores_the_collector(tmp_path, paper):
+    import gc
+
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    seen = []
+    write(tmp_path / "2024-08-02", "p1.txt", raw_page())
+    report = pages_import(
+        iter_path_sources([str(tmp_path)]),
+        paper=paper,
+        on_result=lambda r: seen.append((gc.get_threshold(), gc.get_freeze_count())),
+    )
+
+    assert report.created == 1
+    threshold, frozen_then = seen[0]
+    assert threshold == (max(before[0], run.IMPORT_GC_THRESHOLD), *before[1:])
+    assert frozen_then > frozen
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, frozen)
+
+
+def test_concurrent_imports_leave_the_collector_as_the_first_found_it():
+    import gc
+
+    before = gc.get_threshold()
+    first, second = run._old_objects_left_alone(), run._old_objects_left_alone()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[0] == max(before[0], run.IMPORT_GC_THRESHOLD)  # one still runs
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
 
 
 # --- SQLite's checkpoints in a thread of their own ----------------------------------------
