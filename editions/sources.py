@@ -103,12 +103,22 @@ def _too_large(limit: int, what: str = "raw page") -> str:
     return f"too large for a {what} (over {limit} bytes)"
 
 
+def _suffix(name: str) -> str:
+    """``PurePosixPath(name).suffix``, lowercased, without making a path of every name
+    (an import asks it of each file twice)."""
+    base = name.rpartition("/")[2]
+    if base in ("", "."):  # a path's own rules for what its last part is
+        return PurePosixPath(name).suffix.lower()
+    dot = base.rfind(".")
+    return base[dot:].lower() if 0 < dot < len(base) - 1 else ""
+
+
 def is_raw_name(name: str) -> bool:
-    return PurePosixPath(name).suffix.lower() in RAW_SUFFIXES
+    return _suffix(name) in RAW_SUFFIXES
 
 
 def is_media_name(name: str) -> bool:
-    return PurePosixPath(name).suffix.lower() in MEDIA_SUFFIXES
+    return _suffix(name) in MEDIA_SUFFIXES
 
 
 def printable(text: str) -> str:

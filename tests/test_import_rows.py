@@ -257,3 +257,16 @@ def test_no_checkpoint_thread_for_a_database_without_a_wal_file():
         if connection.vendor != "sqlite":
             pytest.skip("SQLite's WAL")
         assert run._wal_file(cursor) is None  # the tests' database lives in memory
+
+
+JSON_VALUES = [{"title": "标题", "body": "正文\n\n“引号”\t\u2028"}, {}, [], [1, 2.5, None], None]
+
+
+@pytest.mark.parametrize("value", JSON_VALUES)
+def test_json_values_are_written_as_django_writes_them(value):
+    if connection.vendor == "postgresql":
+        pytest.skip("psycopg's Jsonb wrappers: Django's own conversion")
+    for model, name in ((Article, "imported"), (Page, "printed")):
+        field = model._meta.get_field(name)
+        written = rows._converter(field, connection)(value)
+        assert written == field.get_db_prep_save(value, connection)

@@ -361,3 +361,19 @@ def test_file_names_that_are_not_utf8_are_shown_escaped(tmp_path):
     assert raw.name == f"{tmp_path}/p\\xff.txt"
     assert raw.data == b"one"
     raw.name.encode("utf-8")  # a report, a log or a database can take it
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        *("a.txt", "d/X.JPG", ".jpg", "d/.jpg", "a.", "..", "a..jpg", "a/b.txt/", "a/b.txt/."),
+        *("a\\b.htm", "", ".", "/", "x.tar.gz", "dir.d/file", "a/./b.html", "版面.JPEG"),
+        *("...", "a/...pdf"),
+    ],
+)
+def test_a_name_has_the_suffix_a_path_would_give_it(name):
+    from pathlib import PurePosixPath
+
+    from editions.sources import _suffix
+
+    assert _suffix(name) == PurePosixPath(name).suffix.lower()

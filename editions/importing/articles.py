@@ -187,7 +187,9 @@ class ArticleWriter(StoryAcrossPages):
             status = Status.CREATED
         elif current.text_values() == values and current.imported == values:
             status = Status.UNCHANGED
-        elif current.differs_from_import() and not self.overwrite:
+        # A row this batch made has its text as imported: only a stored one can have
+        # an editor's corrections.
+        elif not self.overwrite and rows.is_existing(current) and current.differs_from_import():
             if is_placeholder(current, corrected=True):
                 # Only its headline was known and an editor reworded it: the
                 # article still needs its text, and the editor's headline stays.

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import operator
 import sqlite3
 from collections.abc import Callable, Sequence
 
 from django.db import connections, router
-from django.db.models import Field, Model
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import Field, JSONField, Model
 from django.utils import timezone
 
 #: Values a database driver takes as they are, without the field's conversion.
@@ -42,7 +44,7 @@ def _converter(field: Field, connection) -> Callable[[object], object]:
 
     A batch's rows share their timestamps: a date is converted once, not per row.
     """
-    prepare = field.get_db_prep_save
+    prepare = _json_dumps(field, connection) or field.get_db_prep_save
     last: list = [None, None]  # the last date converted, and what it became
 
     def convert(raw):
@@ -56,6 +58,40 @@ def _converter(field: Field, connection) -> Callable[[object], object]:
         return prepare(raw, connection)
 
     return convert
+
+
+#: ``json.dumps``'s own arguments: an encoder made with them writes what it writes.
+_DUMPS = {
+    "skipkeys": False,
+    "ensure_ascii": True,
+    "check_circular": True,
+    "allow_nan": True,
+    "indent": None,
+    "separators": None,
+    "default": None,
+    "sort_keys": False,
+}
+
+
+def _json_dumps(field: Field, connection) -> Callable[[object, object], object] | None:
+    """A JSONField's conversion where the backend writes JSON as ``json.dumps`` text
+    (SQLite): what ``get_db_prep_save`` gives, with one encoder for the whole insert
+    instead of one made for each value. None where Django does something else."""
+    if not (
+        isinstance(field, JSONField)
+        and type(field).get_db_prep_save is JSONField.get_db_prep_save
+        and type(field).get_db_prep_value is JSONField.get_db_prep_value
+        and type(field).get_prep_value is Field.get_prep_value
+        and type(connection.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
+    ):
+        return None
+    encode = (field.encoder or json.JSONEncoder)(**_DUMPS).encode
+    prepare = field.get_db_prep_save
+
+    def dumps(raw, connection):
+        return encode(raw) if type(raw) in (dict, list) else prepare(raw, connection)
+
+    return dumps
 
 
 def _getter(field: Field, connection, source: Field | None = None) -> Callable[[Model], object]:
