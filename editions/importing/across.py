@@ -113,7 +113,7 @@ class StoryAcrossPages:
         found = {
             (number, match_key(item.parsed.title))
             for item in self.batch.items
-            for number in (*item.parsed.page_numbers[1:], *item.jumps_out)
+            for number in (*item.page_numbers[1:], *item.jumps_out)
         }
         # A later page's part in a file of its own (上接): its own page lists it too.
         found.update(

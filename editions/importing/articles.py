@@ -65,7 +65,7 @@ class ArticleWriter(StoryAcrossPages):
 
     def run(self) -> list[FileResult]:
         items = self.batch.items
-        continued = self._continued_titles({n for i in items for n in i.parsed.page_numbers})
+        continued = self._continued_titles({n for i in items for n in i.page_numbers})
         self._headlines(items, continued)
         results: dict[int, FileResult] = {}
         # A later page's part of a story (上接) joins its start once the start is known.

@@ -160,7 +160,7 @@ class EditionBatch:
                 offer(ref)
             if parsed.page_number not in refs:
                 refs[parsed.page_number] = PageRef(parsed.page_number, parsed.page_label, "", "")
-            numbers = [*parsed.page_numbers, *item.jumps_out]
+            numbers = [*item.page_numbers, *item.jumps_out]
             if item.continued_from:
                 numbers.append(item.continued_from)
             for number in numbers:

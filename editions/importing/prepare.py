@@ -30,6 +30,9 @@ class Item:
     parsed: ParsedPage
     date: datetime.date
     paper: Paper
+    #: ``parsed.page_numbers``, computed once (a property of the parsed page that
+    #: several steps ask for).
+    page_numbers: tuple[int, ...]
     #: The page an article continues from when the file starts 上接第N版 (a second
     #: file of the article, printed on a later page); None otherwise.
     continued_from: int | None = None
@@ -97,8 +100,9 @@ def prepare(raw: RawFile, given: datetime.date | None, find_paper: PaperFinder) 
     paper = find_paper(raw.name)
     text = read_text(raw.data)  # once: the parser's and the jump marks' text
     parsed = parse_text(text, raw.name)
-    check_fits(parsed)
-    item = Item(raw.name, parsed, resolve_date(raw.name, parsed, given), paper)
+    numbers = parsed.page_numbers
+    check_fits(parsed, numbers)
+    item = Item(raw.name, parsed, resolve_date(raw.name, parsed, given), paper, numbers)
     if parsed.kind == ARTICLE and parsed.blocks:
         item.continued_from, item.jumps_out = jumps_of(text, parsed)
     return item
@@ -153,24 +157,31 @@ def jumps_of(text: str, parsed: ParsedPage) -> tuple[int | None, tuple[int, ...]
 MAX_HEADLINES = 200
 MAX_PAGES = 999
 EDITOR_MAX = Page._meta.get_field("editor").max_length
+#: The article's short fields and their lengths in the database.
+_LIMITS = tuple(
+    (name, Article._meta.get_field(name).max_length)
+    for name in ("title", "kicker", "subtitle", "byline")
+)
+_TITLE_MAX = Article._meta.get_field("title").max_length
 
 
-def check_fits(parsed: ParsedPage) -> None:
+def check_fits(parsed: ParsedPage, page_numbers: tuple[int, ...] | None = None) -> None:
     """Refuse, with a reason, a page the database would refuse (or silently keep) whole.
 
     PostgreSQL rejects an overlong value and would fail the file with a driver
     message; SQLite would store a 5 MB "title". A line that long is no headline.
+    ``page_numbers`` are the parsed page's, when the caller has them already.
     """
-    for field_name in ("title", "kicker", "subtitle", "byline"):
-        limit = Article._meta.get_field(field_name).max_length
+    for field_name, limit in _LIMITS:
         if len(getattr(parsed, field_name)) > limit:
             raise ImportFileError(f"{field_name} longer than {limit} characters")
-    limit = Article._meta.get_field("title").max_length
-    if any(len(headline) > limit for headline in parsed.headlines):
-        raise ImportFileError(f"a headline longer than {limit} characters")
+    if max(map(len, parsed.headlines), default=0) > _TITLE_MAX:
+        raise ImportFileError(f"a headline longer than {_TITLE_MAX} characters")
     if len(parsed.headlines) > MAX_HEADLINES:
         raise ImportFileError(f"more than {MAX_HEADLINES} headlines for one page")
-    if len(parsed.pages) > MAX_PAGES or max(parsed.page_numbers) > MAX_PAGES:
+    if page_numbers is None:
+        page_numbers = parsed.page_numbers
+    if len(parsed.pages) > MAX_PAGES or max(page_numbers) > MAX_PAGES:
         raise ImportFileError(f"more than {MAX_PAGES} pages in one edition")
 
 
