@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from editions.models import Article, Edition
 from editions.search import search_index_flush, search_index_remove, search_index_update
 from editions.search.indexing import pending_count
+from editions.search.postings import ACROSS, HEAD, bucket, build, lookup, string_tokens
 from editions.search.query import MAX_QUERY_LENGTH, MAX_TERMS, parse
-from editions.search.text import fold, runs_text, token_string, token_text, tokens
+from editions.search.text import fold, fold_table, index_runs, word_runs
 from tests.factories import ArticleFactory, EditionFactory, PageFactory, build_edition
 
 FIELDS = ("kicker", "title", "subtitle", "byline", "body")
@@ -54,21 +55,49 @@ def test_folding_keeps_the_length_and_maps_to_one_spelling():
     assert len(fold(text)) == len(text)
 
 
-def test_each_character_of_a_run_gives_one_token():
-    assert tokens(fold("国家主席，C919")) == ["国家", "家主", "主席", "席", "c9", "91", "19", "9"]
-    assert token_string("") == ""
+def test_runs_are_the_word_runs_joined_by_one_space():
+    assert word_runs(fold("国家主席，C919　客机！")) == "国家主席 c919 客机"
+    assert word_runs("") == ""
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.text(
-        alphabet=st.sampled_from(list("国家國主席Cc9１Ａ_ 　，。-\x00\x01\x02\n𠀀İé")), max_size=40
-    )
-)
-def test_the_woven_token_string_is_the_tokens_joined(text):
-    """The build's token string, made from whole strings, is exactly the tokens."""
-    folded = fold(text)
-    assert token_text(runs_text(folded)) == " ".join(tokens(folded))
+def test_the_runs_indexed_are_those_of_the_folded_text():
+    """Indexing folds only what can change a run (full-width ，stays: it ends one either
+    way), and gets exactly the runs of the whole folding, for every folded character."""
+    for code in [*fold_table(), *range(0x20, 0x250), 0x3000]:
+        for text in (f"a{chr(code)}b", chr(code), f"{chr(code)}{chr(code)}国"):
+            assert index_runs(text) == word_runs(fold(text)), hex(code)
+
+
+def test_a_string_needs_its_pairs_or_its_one_character():
+    pair = lambda a, b: ord(a) << 21 | ord(b)  # noqa: E731
+    assert string_tokens("国家主") == [pair("国", "家"), pair("家", "主")]
+    assert string_tokens("国 c9") == [ACROSS | pair("国", "c"), ord("国") << 21, pair("c", "9")]
+    assert string_tokens("国家", head=True) == [HEAD | pair("国", "家")]
+    assert len(string_tokens("国家主席人民春耕生产")) == 4  # a long phrase: a few suffice
+
+
+TOKEN_TEXT = st.text(alphabet=st.sampled_from(list("国家國主席Cc9１ 　，。\x00𠀀İé")), max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(st.tuples(TOKEN_TEXT, TOKEN_TEXT), min_size=1, max_size=12))
+def test_the_postings_list_every_character_and_pair_of_each_document(texts):
+    """Each token's list names exactly the documents whose runs hold it (the head's
+    own tokens too), whatever the characters."""
+    heads = [word_runs(fold(head)) for head, _ in texts]
+    bodies = [word_runs(fold(body)) for _, body in texts]
+    numbers = [1000 + 3 * n for n in range(len(texts))]
+    segment = build(numbers, heads, bodies)
+    rows = dict(segment.rows)
+    words = {c for text in heads + bodies for c in text if c != " "} | {"国", "x"}
+    strings = {a + b for a in words for b in words} | {f"{a} {b}" for a in words for b in words}
+    for string in strings | words:
+        for head in (False, True):
+            token = string_tokens(string, head=head)[0]
+            row = rows.get(bucket(token, segment.buckets))
+            listed = set(lookup(row, token).tolist()) if row else set()
+            where = heads if head else [f"{h} {b}" for h, b in zip(heads, bodies, strict=True)]
+            assert listed == {n for n, text in enumerate(where) if string in text}, string
 
 
 def test_the_query_language():
@@ -241,7 +270,7 @@ def test_titles_rank_first_with_words_excluded_and_after_a_correction(db):
     assert [a.pk for a in page.articles] == [body.pk, excluded.pk, titled.pk]
 
 
-def test_words_near_each_other_rank_above_scattered_ones(db):
+def test_words_standing_together_rank_above_scattered_ones(db):
     day = PageFactory(edition=EditionFactory(date=datetime.date(2024, 1, 2)), number=1)
     scattered = ArticleFactory(page=day, title="甲", body="春耕" + "。别的话" * 20 + "生产")
     close = ArticleFactory(
@@ -367,23 +396,43 @@ def test_rebuild_swaps_in_a_complete_index_and_resumes(edition, capsys):
     call_command("rebuild_search_index", "--pending", verbosity=0)
 
 
-@pytest.fixture(params=["walk", "bitmap"])
-def plan(request, monkeypatch):
-    """On PostgreSQL, each of the two plans forced (on SQLite there is one plan)."""
-    from editions.search.backends import postgresql
+@pytest.fixture(params=["as written", "rebuilt"])
+def layout(request, corpus, monkeypatch):
+    """The corpus's segments as its saves left them (single articles, merged eight at a
+    time), or rebuilt in segments of nine; first a segment read, a candidate checked."""
+    from editions.search import scan
 
-    monkeypatch.setattr(postgresql, "PLAN", request.param)
+    monkeypatch.setattr(scan, "FIRST_CHUNK", 1)
+    monkeypatch.setattr(scan, "FIRST_READ", 1)
+    if request.param == "rebuilt":
+        call_command("rebuild_search_index", "--batch-size", "9", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM editions_search_segment")
+        assert cursor.fetchone()[0] > 3
     return request.param
 
 
 @pytest.mark.parametrize(
     "q", ["国", "国家", "国家主席", '"春耕 生产"', "人民 -政协", '"国家 主席" 人', "政协 春"]
 )
-def test_both_postgresql_plans_page_and_count_exactly_the_matches(corpus, plan, q):
-    """Whichever plan is chosen for a query, its pages and facets hold the same
-    articles as the plain filter (the plans differ only in cost)."""
+def test_scans_over_many_segments_page_and_count_exactly_the_matches(layout, q):
+    """However the segments lie, the pages and facets hold the same articles as the
+    plain filter, each once, in order."""
     queryset = Article.objects.all().search(q)
     expected = set(queryset.values_list("pk", flat=True))
+    assert expected == substring_all(q)
     for order in ("relevance", "newest", "oldest"):
-        assert sorted(every_page(queryset, order)) == sorted(expected)
+        ids = every_page(queryset, order)
+        assert sorted(ids) == sorted(expected)
     assert queryset.search_facets().total == len(expected)
+
+
+def substring_all(q: str) -> set[int]:
+    """The articles holding every word of ``q`` and none of its ``-words``, by ``icontains``."""
+    query = parse(q)
+    ids = set(Article.objects.values_list("pk", flat=True))
+    for term in query.terms:
+        ids &= set().union(*(substring(alt) for alt in term.alternatives))
+    for term in query.excluded:
+        ids -= set().union(*(substring(alt) for alt in term.alternatives))
+    return ids

@@ -1,11 +1,14 @@
 """Full-text search of the articles, in Chinese, on SQLite and PostgreSQL.
 
-* :mod:`.text`: folding (traditional -> simplified, full-width -> ASCII, case) and tokens;
+* :mod:`.text`: folding (traditional -> simplified, full-width -> ASCII, case) and runs;
 * :mod:`.query`: the reader's query language;
-* :mod:`.documents`: what the index holds for an article;
-* :mod:`.backends`: one module per database technique (SQLite FTS5, PostgreSQL GIN);
+* :mod:`.documents`: what the index holds for an article, and its number;
+* :mod:`.postings`: characters and pairs -> documents, cut and packed (NumPy, no Django);
+* :mod:`.store`: writing documents and segments, merging small segments;
+* :mod:`.scan`: reading: candidates from the postings, checked in SQL, in order;
+* :mod:`.backends`: the few words of SQL that differ between SQLite and PostgreSQL;
 * :mod:`.indexing`: keeping the index in step (triggers queue, Python indexes);
-* :mod:`.rebuild`: a new index built beside the live one and swapped in;
+* :mod:`.rebuild`: a new index built beside the live one (in parallel) and swapped in;
 * :mod:`.queryset`: ``Article.objects.search(q)``, ranked pages and facets;
 * :mod:`.highlight`: snippets with the reader's words marked.
 

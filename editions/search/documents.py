@@ -1,11 +1,16 @@
-"""What the index holds for one article: its tokens, its place in time, a digest.
+"""What the index holds for one article: its text in the index's spelling, its place
+in time, a digest.
 
-The *key* orders the index: the edition's date (as a day number) in the high bits,
-so that "newest first" is the index's own order and a date range is a range of
-keys; the low 32 bits make it unique (the article's id, or on SQLite a sequence
-number: see the SQLite backend). Scanning the index backwards from a key and
-stopping after one page of results is what keeps a search fast however many
-articles match, and what makes keyset pagination cheap.
+The *document number* orders the index: the edition's day (counted from
+:data:`EPOCH`) in the high bits, a number within the day in the low
+:data:`DAY_BITS`, so "newest first" is the numbers' own order and a date range is
+a range of numbers. A number fits in 32 bits, the width the postings store (see
+:mod:`.postings`): days from 1700 to 2400, 16,384 documents a day.
+
+The document keeps its *runs*: the folded word runs of the head (kicker, title,
+subtitle) and of the body (byline and text), each joined by one space. Every
+match is decided on them (a word or a phrase is a substring of them), so the
+postings only have to find candidates, never to be exact.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .text import fold, runs_text, token_text
+from .text import index_runs
 
 #: The body's page marks (``--- 第4版 ---``) are layout, not text: never indexed.
 _PAGE_MARK_LINE = re.compile(r"^-{3,}\s*第\s*\d{1,3}\s*版\s*-{3,}\s*$", re.MULTILINE)
@@ -32,16 +37,24 @@ SOURCE_FIELDS = (
     "body",
 )
 
-LOW_BITS = 32
+DAY_BITS = 14
+DAY_SIZE = 1 << DAY_BITS
+EPOCH = datetime.date(1700, 1, 1).toordinal()
+_LAST_DAY = (1 << (32 - DAY_BITS)) - 1
+
+
+def day_number(day: datetime.date) -> int:
+    """The day's place in the index: days outside 1700-2400 share its first or last."""
+    return min(max(day.toordinal() - EPOCH, 0), _LAST_DAY)
 
 
 def day_key(day: datetime.date) -> int:
-    """The smallest key of a day; the keys of day ``d`` are ``[day_key(d), day_key(d + 1))``."""
-    return day.toordinal() << LOW_BITS
+    """The smallest number of a day; the day's numbers are ``[day_key(d), day_key(d + 1))``."""
+    return day_number(day) << DAY_BITS
 
 
 def key_day(key: int) -> datetime.date:
-    return datetime.date.fromordinal(key >> LOW_BITS)
+    return datetime.date.fromordinal((key >> DAY_BITS) + EPOCH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +62,13 @@ class Document:
     article_id: int
     edition_id: int
     date: datetime.date
-    head: str  # tokens of kicker, title, subtitle: ranked above the body
-    body: str  # tokens of byline and body
+    head: str  # folded runs of kicker, title, subtitle: ranked above the body
+    body: str  # folded runs of byline and body
     digest: int
-    head_chars: str = ""  # the distinct word characters of the head (SQLite only)
-    chars: str = ""  # ... and of the whole article (SQLite only)
 
     @property
-    def day_key(self) -> int:
-        return day_key(self.date)
+    def day(self) -> int:
+        return day_number(self.date)
 
 
 def head_text(kicker: str, title: str, subtitle: str) -> str:
@@ -68,31 +79,14 @@ def body_text(byline: str, body: str) -> str:
     return byline + "\n" + _PAGE_MARK_LINE.sub("", body)
 
 
-def document(row: tuple, *, chars: bool = False) -> Document:
-    """A document from a row of :data:`SOURCE_FIELDS`; ``chars``: with its characters."""
+def document(row: tuple) -> Document:
+    """A document from a row of :data:`SOURCE_FIELDS`."""
     article_id, edition_id, date, kicker, title, subtitle, byline, body = row
-    head_runs = runs_text(fold(head_text(kicker, title, subtitle)))
-    body_runs = runs_text(fold(body_text(byline, body)))
-    head = token_text(head_runs)
-    text = token_text(body_runs)
-    # The tokens follow from the runs, which are a third of their length to hash.
+    head = index_runs(head_text(kicker, title, subtitle))
+    text = index_runs(body_text(byline, body))
     digest = int.from_bytes(
-        hashlib.blake2b(f"{head_runs}\x01{body_runs}".encode(), digest_size=8).digest(),
+        hashlib.blake2b(f"{head}\x01{text}".encode(), digest_size=8).digest(),
         "big",
         signed=True,
     )
-    if not chars:
-        return Document(article_id, edition_id, date, head, text, digest)
-    # Distinct characters in the order they first stand (a dict keeps it); the
-    # separators are dropped first, so no Python string is made for them.
-    head_word = head_runs.replace("\x00", "")
-    return Document(
-        article_id,
-        edition_id,
-        date,
-        head,
-        text,
-        digest,
-        " ".join(dict.fromkeys(head_word)),
-        " ".join(dict.fromkeys(head_word + body_runs.replace("\x00", ""))),
-    )
+    return Document(article_id, edition_id, date, head, text, digest)

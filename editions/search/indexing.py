@@ -25,18 +25,20 @@ from collections.abc import Iterable, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from . import backends
-from .documents import SOURCE_FIELDS, Document, document
+from . import backends, store
+from .documents import DAY_BITS, SOURCE_FIELDS, Document, day_number, document
 
 FLUSH_BATCH = 1000
+#: A write of this few articles (an editor's save) merges only the smallest segments;
+#: the rest wait for the next import's job.
+SMALL_WRITE = 50
 
 
 def documents_for(article_ids: Sequence[int], *, using: str = DEFAULT_DB_ALIAS) -> list[Document]:
     from editions.models import Article
 
-    chars = backends.for_connection(connections[using]).NEEDS_CHARS
     rows = Article.objects.using(using).filter(pk__in=article_ids).values_list(*SOURCE_FIELDS)
-    return [document(row, chars=chars) for row in rows]
+    return [document(row) for row in rows]
 
 
 def search_index_update(article_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> int:
@@ -51,6 +53,7 @@ def search_index_update(article_ids: Iterable[int], *, using: str = DEFAULT_DB_A
     backend = backends.for_connection(connection)
     written = 0
     with transaction.atomic(using=using), connection.cursor() as cursor:
+        backend.lock_writes(cursor)
         for start in range(0, len(ids), FLUSH_BATCH):
             chunk = ids[start : start + FLUSH_BATCH]
             # The queue's rows first, then the index's: the order the delete trigger
@@ -58,10 +61,13 @@ def search_index_update(article_ids: Iterable[int], *, using: str = DEFAULT_DB_A
             backend.clear_pending(cursor, chunk)
             docs = documents_for(chunk, using=using)
             found = {doc.article_id for doc in docs}
-            written += backend.write(cursor, docs)
+            written += store.write(cursor, backend, docs)
             missing = [i for i in chunk if i not in found]
             if missing:
-                backend.remove(cursor, missing)
+                store.remove(cursor, backend, missing)
+        if written:
+            below = 64 if len(ids) <= SMALL_WRITE else store.MERGE_BELOW
+            store.merge_small(cursor, backend, below=below)
     return written
 
 
@@ -73,8 +79,9 @@ def search_index_remove(article_ids: Iterable[int], *, using: str = DEFAULT_DB_A
     connection = connections[using]
     backend = backends.for_connection(connection)
     with transaction.atomic(using=using), connection.cursor() as cursor:
+        backend.lock_writes(cursor)
         backend.clear_pending(cursor, ids)
-        backend.remove(cursor, ids)
+        store.remove(cursor, backend, ids)
 
 
 def search_index_flush(*, limit: int | None = None, using: str = DEFAULT_DB_ALIAS) -> int:
@@ -114,8 +121,9 @@ def search_index_redate(edition_id: int, day, *, using: str = DEFAULT_DB_ALIAS) 
     backend = backends.for_connection(connection)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT article_id FROM {backend.ENTRY} WHERE edition_id = %s AND (key >> 32) <> %s",
-            [edition_id, day.toordinal()],
+            f"SELECT article_id FROM {backend.ENTRY} "
+            f"WHERE edition_id = %s AND (docno >> {DAY_BITS}) <> %s",
+            [edition_id, day_number(day)],
         )
         stale = [row[0] for row in cursor.fetchall()]
     return search_index_update(stale, using=using) if stale else 0

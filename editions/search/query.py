@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .text import fold, tokens
+from .text import fold, term_runs
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
@@ -33,30 +33,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
-class Tokens:
-    """A sequence of index tokens that must stand consecutively.
-
-    ``prefix`` marks the last token as a single character matching every token that
-    starts with it (a run ending in one character, or a one-character word).
-    """
-
-    tokens: tuple[str, ...]
-    prefix: bool = False
-
-    @property
-    def is_char(self) -> bool:
-        """A one-character word: every occurrence of that character."""
-        return self.prefix and len(self.tokens) == 1
-
-
-@dataclass(frozen=True)
 class Term:
-    """A word or phrase as typed and folded, with the token sequences that match it
-    (more than one for a phrase typed with spaces)."""
+    """A word or phrase as typed and folded, with the strings that match it: any of
+    them standing in an article's runs (:func:`editions.search.text.word_runs`).
+
+    A word is its runs joined by one space (``a-b`` is ``a b``: runs separated by
+    anything); a quoted phrase also matches with its runs written together
+    (``"C919 客机"`` finds C919客机 and C919 客机).
+    """
 
     text: str
     folded: str
-    alternatives: tuple[Tokens, ...]
+    alternatives: tuple[str, ...]
 
     @property
     def highlight_parts(self) -> tuple[str, ...]:
@@ -64,29 +52,15 @@ class Term:
         return tuple(part for part in re.split(r"[\W_]+", self.folded) if part)
 
 
-def _sequence(runs: list[str]) -> Tokens:
-    """The tokens of ``runs`` standing one after the other, separated by non-word text."""
-    out: list[str] = []
-    for run in runs:
-        out.extend(tokens(run))
-    last = runs[-1]
-    if len(last) > 1:
-        # The run's last character needn't end a run in the text: drop its lone token.
-        out.pop()
-        return Tokens(tuple(out))
-    return Tokens(tuple(out), prefix=True)
-
-
 def make_term(text: str, *, phrase: bool = False) -> Term | None:
     """The term for one word or phrase; None when it holds no word character."""
     folded = fold(text)
-    runs = re.findall(r"[^\W_]+", folded)
+    runs = term_runs(folded)
     if not runs:
         return None
-    alternatives = [_sequence(runs)]
+    alternatives = [" ".join(runs)]
     if phrase and len(runs) > 1:
-        joined = _sequence(["".join(runs)])
-        alternatives.insert(0, joined)
+        alternatives.insert(0, "".join(runs))
     return Term(text=text.strip(), folded=folded.strip(), alternatives=tuple(alternatives))
 
 
@@ -107,12 +81,13 @@ class Query:
         return [*self.terms, *self.excluded]
 
     @property
-    def phrase(self) -> Tokens | None:
-        """With several words, them all as one phrase in the typed order (ranks higher)."""
+    def together(self) -> tuple[str, ...]:
+        """With several words, the strings of them all standing together in the typed
+        order (ranked above the words apart); none with one word."""
         if len(self.terms) < 2:
-            return None
-        runs = [run for term in self.terms for run in re.findall(r"[^\W_]+", term.folded)]
-        return _sequence(["".join(runs)])
+            return ()
+        runs = [run for term in self.terms for run in term_runs(term.folded)]
+        return ("".join(runs), " ".join(runs))
 
     def cache_key(self) -> str:
         return "|".join(

@@ -2,17 +2,17 @@
 
 ``search(q)`` returns a queryset of exactly the matching articles, usable like any
 other (filter it, count it, iterate it). Its two fast readers are
-:meth:`SearchQuerySetMixin.search_page` (one page of ranked results: the index's
-scans in one query, then the page's articles by id) and
-:meth:`SearchQuerySetMixin.search_facets` (counts per year and section, one
-query). Both let the index drive: it is scanned in key order and stopped after
-one page, and every other filter of the queryset (published editions, paper,
-section, page, whatever a caller adds) is checked per candidate by a correlated
-``EXISTS`` built from the queryset itself, so no filter is written twice and
-``published()`` stays the one definition of what readers may see.
+:meth:`SearchQuerySetMixin.search_page` (one page of ranked results, then the
+page's articles by id) and :meth:`SearchQuerySetMixin.search_facets` (counts per
+year and section). Both let the index drive (:mod:`.scan`): it is read in number
+order and stopped after one page, and every other filter of the queryset
+(published editions, paper, section, page, whatever a caller adds) is checked per
+candidate by a correlated ``EXISTS`` built from the queryset itself, so no filter
+is written twice and ``published()`` stays the one definition of what readers may
+see. The two share one reading of the index (its segments and postings).
 
 Ranking is by tiers, best first: every word in the kicker, title or subtitle (2);
-the words near each other (1); the rest (0). Within a tier newer editions come
+the words standing together as typed (1); the rest (0). Within a tier newer editions come
 first: a gentle preference, since it never lifts a weaker match over a better one.
 The rank is one integer (tier in the top bits, the index key below), taken from the
 tier's own scan, so a page's last rank is the cursor of the next page (keyset
@@ -33,8 +33,9 @@ from django.db import connections
 from django.db.models import BooleanField, Expression, F
 from django.db.models.expressions import RawSQL
 
-from . import backends
+from . import backends, scan
 from .documents import day_key, key_day
+from .names import ENTRY
 from .query import Query, parse
 
 TIER_SHIFT = 56
@@ -63,7 +64,9 @@ def parsed(text: str) -> Query:
 
 
 class SearchMatch(Expression):
-    """``pk IN (the matching article ids)``, as a filter expression."""
+    """``pk IN (the matching article ids)``, as a filter expression: every indexed
+    article's runs checked (exact, and fine for small sets; the readers' pages scan
+    the postings instead, :meth:`SearchQuerySetMixin.search_page`)."""
 
     conditional = True
     output_field = BooleanField()
@@ -83,8 +86,12 @@ class SearchMatch(Expression):
         if _fast.get():
             return "1 = 1", []
         column, column_params = compiler.compile(self.expression)
-        sql, params = backends.for_connection(connection).ids_sql(parsed(self.text))
-        return f"{column} IN ({sql})", [*column_params, *params]
+        backend = backends.for_connection(connection)
+        check, params = scan.match_need(backend, parsed(self.text)).check
+        return (
+            f"{column} IN (SELECT e.article_id FROM {ENTRY} e WHERE {check})",
+            [*column_params, *params],
+        )
 
 
 @dataclass
@@ -149,6 +156,19 @@ class SearchQuerySetMixin:
             sql, params = inner.query.get_compiler(using=self.db).as_sql()
         return backends.for_connection(connection), (sql, list(params))
 
+    def _reader(self, backend) -> scan.Reader:
+        """The index as this search reads it, shared by its page and its facets."""
+        reader = self.__dict__.get("_search_reader")
+        if reader is None or reader.backend is not backend:
+            query = self.search_query
+            needs = [
+                scan.match_need(backend, query),
+                *(n for _, n in scan.tier_needs(backend, query)),
+            ]
+            reader = scan.Reader(backend, self._search_low, self._search_high, needs)
+            self.__dict__["_search_reader"] = reader
+        return reader
+
     def search_page(self, *, order: str = "relevance", after: int | None = None, size: int = 20):
         """One page of results, best first (or newest, or oldest), after the rank ``after``."""
         ready = self._search_ready()
@@ -156,51 +176,44 @@ class SearchQuerySetMixin:
             return SearchPage([])
         backend, exists = ready
         query = self.search_query
+        reader = self._reader(backend)
         low, high = self._search_low, self._search_high
-        scans = []  # (tier, scan): each scan's rows are of its tier only
-        if order == "relevance":
-            top, below = (after >> TIER_SHIFT, after & KEY_MASK) if after is not None else (9, 0)
-            for tier, condition in backend.tier_conditions(query):
-                if tier > top:
-                    continue
-                end = below if tier == top else high
-                scans.append(
-                    (
-                        tier,
-                        backend.scan_sql(
-                            condition,
-                            exists,
-                            low,
-                            min(end, high),
-                            descending=True,
-                            limit=size + 1,
-                            using=self.db,
-                        ),
-                    )
-                )
-        else:
-            condition = backend.match_condition(query)
-            if order == "oldest":
-                start = max(low, after + 1) if after is not None else low
-                scan = backend.scan_sql(
-                    condition, exists, start, high, descending=False, limit=size + 1, using=self.db
-                )
-            else:
-                end = min(high, after) if after is not None else high
-                scan = backend.scan_sql(
-                    condition, exists, low, end, descending=True, limit=size + 1, using=self.db
-                )
-            scans.append((0, scan))
-        # Each row's rank comes from the scan that found it (the tiers are disjoint):
-        # nothing is tested again per candidate.
-        union = " UNION ALL ".join(
-            f"SELECT {tier * (1 << TIER_SHIFT)} + key AS rank, article_id FROM ({sql}) AS scan{n}"
-            for n, (tier, (sql, _)) in enumerate(scans)
-        )
-        params = [p for _, (_, scan_params) in scans for p in scan_params]
+        found: list[tuple[int, int]] = []  # (rank, article id)
         with connections[self.db].cursor() as cursor:
-            cursor.execute(union, params)
-            found = sorted(cursor.fetchall(), reverse=order != "oldest")[: size + 1]
+            if order == "relevance":
+                top, below = (
+                    (after >> TIER_SHIFT, after & KEY_MASK) if after is not None else (9, 0)
+                )
+                for tier, need in scan.tier_needs(backend, query):
+                    if tier > top:
+                        continue
+                    rows = scan.scan(
+                        cursor,
+                        reader,
+                        need,
+                        exists,
+                        low=low,
+                        high=min(below, high) if tier == top else high,
+                        descending=True,
+                        limit=size + 1 - len(found),
+                    )
+                    found += [((tier << TIER_SHIFT) + n, article_id) for n, article_id in rows]
+                    if len(found) > size:
+                        break
+            else:
+                oldest = order == "oldest"
+                if after is not None:
+                    low, high = (max(low, after + 1), high) if oldest else (low, min(high, after))
+                found = scan.scan(
+                    cursor,
+                    reader,
+                    scan.match_need(backend, query),
+                    exists,
+                    low=low,
+                    high=high,
+                    descending=not oldest,
+                    limit=size + 1,
+                )
         if not found:
             return SearchPage([])
         ranks = {article_id: rank for rank, article_id in found}
@@ -233,27 +246,31 @@ class SearchQuerySetMixin:
         if ready is None:
             return Facets()
         backend, exists = ready
-        condition = backend.match_condition(self.search_query)
-        scan, params = backend.scan_sql(
-            condition,
-            exists,
-            self._search_low,
-            self._search_high,
-            descending=True,
-            limit=limit + 1,
-            using=self.db,
-        )
         from editions.models import Article, Page, Section
 
-        sql = (
-            f"SELECT m.key, s.slug, s.name FROM ({scan}) AS m "
-            f"JOIN {Article._meta.db_table} a ON a.id = m.article_id "
-            f"JOIN {Page._meta.db_table} p ON p.id = a.page_id "
-            f"LEFT JOIN {Section._meta.db_table} s ON s.id = p.section_id"
-        )
         with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+            matches = scan.scan(
+                cursor,
+                self._reader(backend),
+                scan.match_need(backend, self.search_query),
+                exists,
+                low=self._search_low,
+                high=self._search_high,
+                descending=True,
+                limit=limit + 1,
+            )
+            if matches:
+                ids, params = backend.among("a.id", [article_id for _, article_id in matches])
+                cursor.execute(
+                    f"SELECT a.id, s.slug, s.name FROM {Article._meta.db_table} a "
+                    f"JOIN {Page._meta.db_table} p ON p.id = a.page_id "
+                    f"LEFT JOIN {Section._meta.db_table} s ON s.id = p.section_id WHERE {ids}",
+                    params,
+                )
+                sections = {row[0]: row[1:] for row in cursor.fetchall()}
+            else:
+                sections = {}
+        rows = [(n, *sections.get(article_id, (None, None))) for n, article_id in matches]
         more = len(rows) > limit
         rows = rows[:limit]
         years = Counter(key_day(key).year for key, _, _ in rows)

@@ -10,13 +10,17 @@ old ones' names. On SQLite this also drops the rows left behind by corrections.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from . import backends
-from .documents import SOURCE_FIELDS, document
+from . import backends, store
+from .documents import SOURCE_FIELDS, day_number, document
 
 BUILD = "_build"
 
@@ -46,15 +50,18 @@ def articles_to_index(using: str = DEFAULT_DB_ALIAS, after: int = 0) -> int:
 def rebuild(
     *,
     using: str = DEFAULT_DB_ALIAS,
-    batch_size: int = 2000,
+    batch_size: int = 8192,
     restart: bool = False,
     progress: Callable[[int], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> int:
     """Build a new index and swap it in; returns how many articles it holds.
 
     ``on_start(done, remaining)`` is told where a resumed build stands;
-    ``progress(n)`` is called after each batch of ``n`` articles.
+    ``progress(n)`` is called after each batch of ``n`` articles. ``workers``: the
+    processes that cut the postings (default: one per core), while this one reads
+    the articles and writes what they cut; none for a build of one batch.
     """
     connection = connections[using]
     backend = backends.for_connection(connection)
@@ -66,38 +73,59 @@ def rebuild(
                 # What is queued now, the build reads after this: the queue's work is
                 # done by the build. (A resumed build keeps what was queued since.)
                 cursor.execute(f"DELETE FROM {backend.PENDING}")
-                if connection.vendor == "postgresql":
-                    backend.create_schema(cursor, BUILD, indexes=False)
-                else:
-                    backend.create_schema(cursor, BUILD)
+                backend.create_schema(cursor, BUILD)
         cursor.execute(
             f"SELECT coalesce(max(article_id), 0), count(*), min(indexed_at) "
             f"FROM {backend.ENTRY}{BUILD}"
         )
         last, done, started = cursor.fetchone()
     started = started or time.time()
+    remaining = articles_to_index(using, last)
     if on_start:
-        on_start(done, articles_to_index(using, last))
-    for rows in _batches(using, last, batch_size):
-        docs = [document(row, chars=backend.NEEDS_CHARS) for row in rows]
-        with transaction.atomic(using=using), connection.cursor() as cursor:
-            backend.write(cursor, docs, BUILD, fresh=True)
-        done += len(docs)
-        if progress:
-            progress(len(docs))
+        on_start(done, remaining)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if remaining > batch_size else 0
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET maintenance_work_mem = '512MB'")
-            if not backend.table_exists(cursor, f"{backend.ENTRY}{BUILD}_tokens"):
-                backend.create_indexes(cursor, BUILD)
-            cursor.execute(f"ANALYZE {backend.ENTRY}{BUILD}")
+        numbers = store.Numbers(cursor, backend, BUILD)
+        batches = (
+            ([numbers.take(day_number(row[2])) for row in rows], rows)
+            for rows in _batches(using, last, batch_size)
+        )
+        for numbered, cut in _cut_in_parallel(batches, workers):
+            with transaction.atomic(using=using):
+                store.insert(cursor, backend, numbered, cut, BUILD)
+            numbers.given.difference_update(number for number, _ in numbered)
+            done += len(numbered)
+            if progress:
+                progress(len(numbered))
     with transaction.atomic(using=using), connection.cursor() as cursor:
+        backend.lock_writes(cursor)
         _catch_up(cursor, backend, using, started)
         backend.swap_in(cursor, BUILD)
         cursor.execute(f"SELECT count(*) FROM {backend.ENTRY}")
         total = cursor.fetchone()[0]
-    # No second ANALYZE: the statistics gathered on the new table came with it.
     return total
+
+
+def _cut_in_parallel(
+    jobs: Iterator[tuple[list[int], list[tuple]]], workers: int
+) -> Iterator[tuple[list, list]]:
+    """``store.cut`` of each job, in order, by ``workers`` processes (here, for none),
+    with at most two jobs a worker under way, so memory stays flat."""
+    if not workers:
+        yield from map(store.cut, jobs)
+        return
+    # Spawned, not forked: a fork would copy this process's database connections
+    # and threads (a progress bar's) into the workers.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        waiting: deque = deque()
+        for job in jobs:
+            waiting.append(pool.submit(store.cut, job))
+            if len(waiting) > 2 * workers:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
 
 
 def _catch_up(cursor, backend, using: str, started: float) -> None:
@@ -114,4 +142,5 @@ def _catch_up(cursor, backend, using: str, started: float) -> None:
     for start in range(0, len(changed), 1000):
         chunk = changed[start : start + 1000]
         rows = Article.objects.using(using).filter(pk__in=chunk).values_list(*SOURCE_FIELDS)
-        backend.write(cursor, [document(row, chars=backend.NEEDS_CHARS) for row in rows], BUILD)
+        store.write(cursor, backend, [document(row) for row in rows], BUILD)
+    store.merge_small(cursor, backend, BUILD)

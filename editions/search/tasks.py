@@ -2,7 +2,7 @@
 
 The importer writes rows in bulk and the database triggers queue every article it
 wrote (:mod:`.indexing`). Tokenising and writing the index costs more than the
-rows themselves (SQLite's FTS5 takes about a millisecond an article, a year of a
+rows themselves (a few hundred microseconds an article, a year of a
 12-page daily some fifteen seconds), so the import does not wait for it: at its
 end it queues this job, and a worker (``manage.py db_worker``) drains the queue.
 The queue is a table, not the job: a worker killed mid-flush loses nothing (each

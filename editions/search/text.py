@@ -1,4 +1,4 @@
-"""Text as the index sees it: folded to one spelling, cut into overlapping pairs.
+"""Text as the index sees it: folded to one spelling, cut into runs of word characters.
 
 *Folding* maps every character to one canonical form before anything is indexed
 or looked up, the same way on both sides: traditional characters to simplified
@@ -7,23 +7,19 @@ or looked up, the same way on both sides: traditional characters to simplified
 the length, so a position in folded text is the same position in the original:
 that is what lets the snippet mark the reader's words in the text as printed.
 
-*Tokens*: the text is cut into runs of word characters (Chinese, letters, digits;
-punctuation and spaces end a run). Each position of a run gives one token: the
-character with its right-hand neighbour (a bigram, 国家), or the character alone at
-the end of the run (家). So a word of two characters is one token, a longer one is
-a phrase of consecutive tokens, and a single character is every token that starts
-with it (a prefix lookup): no query length falls through, and a match is exactly a
-substring match within a run. Latin words and numbers are cut the same way, so
-``C919`` and ``2024年`` match as typed, wherever they stand.
+*Runs*: the text is cut into runs of word characters (Chinese, letters, digits;
+punctuation and spaces end a run), joined by one space (:func:`word_runs`). A word
+matches where it is a substring of a run, so ``国家`` finds 国家主席, and Latin
+words and numbers (``C919``, ``2024年``) match as typed, wherever they stand; the
+postings (:mod:`.postings`) cut the runs into characters and pairs of neighbours
+to find the candidates quickly.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from array import array
 from functools import cache
-from operator import add
 
 #: Runs of word characters: letters (Chinese included) and digits, not the underscore.
 WORD_RUN = re.compile(r"[^\W_]+")
@@ -59,77 +55,49 @@ def fold_table() -> dict[int, str]:
 
 
 @cache
-def _folded_characters() -> re.Pattern[str]:
-    return re.compile("[{}]".format(re.escape("".join(map(chr, fold_table())))))
+def _folded_characters(runs_only: bool = False) -> re.Pattern[str]:
+    table = fold_table()
+    if runs_only:  # what ends a run either way (，-> ,) changes no run: left alone
+        table = {
+            c: v
+            for c, v in table.items()
+            if not (_NON_WORD.fullmatch(chr(c)) and _NON_WORD.fullmatch(v))
+        }
+    return re.compile("[{}]".format(re.escape("".join(map(chr, table)))))
 
 
 def _fold_one(match: re.Match[str]) -> str:
     return fold_table()[ord(match.group())]
 
 
-def fold(text: str) -> str:
+def fold(text: str, *, runs_only: bool = False) -> str:
     """``text`` in the index's spelling, the same length as ``text``.
 
     ``lower()`` and a regular expression run at C speed; most text needs no change
     beyond them, so this costs a fraction of a per-character ``translate``.
+    ``runs_only``: for :func:`word_runs` only, so punctuation that folds to other
+    punctuation (full-width ，to ,) is left as it is: a tenth of the indexing time.
     """
     lowered = text.lower()
     if len(lowered) != len(text):  # a rare letter whose lower case is two characters (İ)
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    return _folded_characters().sub(_fold_one, lowered)
-
-
-def tokens(folded: str) -> list[str]:
-    """The tokens of folded text, one per character of each word run (see the module)."""
-    out: list[str] = []
-    for run in WORD_RUN.findall(folded):
-        if len(run) > 1:
-            out.extend(map(add, run, run[1:]))
-        out.append(run[-1])
-    return out
+    return _folded_characters(runs_only).sub(_fold_one, lowered)
 
 
 #: What separates runs (every character that is not a word character, NUL included).
 _NON_WORD = re.compile(r"[\W_]+")
-#: A separator and the first character of the run after it.
-_RUN_START = re.compile(r"\x00.", re.DOTALL)
-#: Code points of four bytes each (``I`` is four bytes on every platform CPython runs on;
-#: the plain loop below stands in where it is not).
-_UNITS = "I" if array("I").itemsize == 4 else None
 
 
-def runs_text(folded: str) -> str:
-    """The word runs of folded text joined by NUL: what :func:`token_text` and the
-    distinct characters of a document are cut from."""
-    return _NON_WORD.sub("\x00", folded).strip("\x00")
+def index_runs(text: str) -> str:
+    """``word_runs(fold(text))``: what the index stores of ``text``."""
+    return word_runs(fold(text, runs_only=True))
 
 
-def token_text(runs: str) -> str:
-    """``" ".join(tokens(...))`` of :func:`runs_text`'s output, at C speed.
-
-    Indexing cuts about a thousand tokens an article, and a Python string per token
-    costs more than the rest of the build: here the token string is woven from whole
-    strings instead. In the text ``a b c NUL d e`` the token at each position is that
-    character, the next one, a space (``ab bc c? ?d de e?``, ``?`` a NUL); the next
-    character of the position before a run's first character is marked (``\x02``),
-    so the tokens starting at separators drop out as ``NUL \x02 space`` and the NULs
-    left at run ends go: ``ab bc c de e``.
-    """
-    if not runs:
-        return ""
-    if _UNITS is None:  # pragma: no cover - no four-byte array type
-        return " ".join(tokens(runs.replace("\x00", " ")))
-    following = _RUN_START.sub("\x00\x02", runs)[1:] + "\x00"
-    woven = array(_UNITS, b" \x00\x00\x00") * (3 * len(runs))
-    woven[0::3] = array(_UNITS, runs.encode("utf-32-le"))
-    woven[1::3] = array(_UNITS, following.encode("utf-32-le"))
-    text = woven.tobytes().decode("utf-32-le")
-    return text.replace("\x00\x02 ", "").replace("\x00", "")[:-1]
-
-
-def token_string(text: str) -> str:
-    """Original text -> the space-separated tokens the index stores."""
-    return token_text(runs_text(fold(text)))
+def word_runs(folded: str) -> str:
+    """The word runs of folded text joined by one space: what the index stores and
+    every match is decided on (a word is a substring of one run, a phrase typed
+    with spaces one of consecutive runs)."""
+    return _NON_WORD.sub(" ", folded).strip(" ")
 
 
 def term_runs(folded_term: str) -> list[str]:

@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "Rebuild the full-text search index without taking search offline."
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument("--batch-size", type=int, default=8192, help="articles per segment")
         parser.add_argument("--restart", action="store_true", help="drop a half-built index")
         parser.add_argument("--pending", action="store_true", help="only the queued articles")
 

@@ -1,9 +1,10 @@
-"""One module per database technique, chosen by the connection's vendor.
+"""One module per database, chosen by the connection's vendor.
 
-Each offers the same functions: the schema (``create_schema``, ``create_triggers``,
-``swap_in``…), writes (``write``, ``remove``) and the reading SQL (``match_condition``,
-``tier_conditions``, ``scan_sql``, ``ids_sql``). The rest of the package
-never writes SQL of its own for the index.
+The technique is the same on both (our own postings, :mod:`..postings`); each module
+offers the same functions for what differs: the schema (``create_schema``,
+``swap_in``…), the queue and its triggers (``create_triggers``, ``take_pending``…),
+and the words of SQL the rest is written with (``contains``, ``among``,
+``insert_rows``, ``next_segment``, ``lock_writes``).
 """
 
 from __future__ import annotations
