@@ -40,9 +40,10 @@ ENDPOINTS = {
     "page": (lambda day: page_api(2, day), 4),
     # ... then the article and its photos
     "article": (lambda day: article_api(2, 1, day), 4),
-    # one part of the hits (the readers' search view of before the full-text search also
-    # read the listed papers first)
-    "search": (lambda day: api_path("search") + "?q=篇", 1 if FULL_TEXT else 2),
+    # the index's segments, their postings and maps (the candidates), then one part of
+    # the hits (the readers' search view of before the full-text search read the listed
+    # papers first)
+    "search": (lambda day: api_path("search") + "?q=篇", 4 if FULL_TEXT else 2),
     # the edition, its pages, its regions with their articles
     "manifest": (manifest_path, 3),
 }

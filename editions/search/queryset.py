@@ -44,6 +44,8 @@ KEY_END = 1 << 62
 ORDERS = ("relevance", "newest", "oldest")
 #: Facets count at most this many of the newest matches (beyond it they sample).
 FACET_LIMIT = 1000
+#: A filter lists at most this many candidates from the postings (beyond: a scan).
+FILTER_CANDIDATES = 200_000
 
 _fast: ContextVar[bool] = ContextVar("editions_search_fast", default=False)
 
@@ -64,9 +66,11 @@ def parsed(text: str) -> Query:
 
 
 class SearchMatch(Expression):
-    """``pk IN (the matching article ids)``, as a filter expression: every indexed
-    article's runs checked (exact, and fine for small sets; the readers' pages scan
-    the postings instead, :meth:`SearchQuerySetMixin.search_page`)."""
+    """``pk IN (the matching article ids)``, as a filter expression (the API's search,
+    counts, any queryset use): the candidates the postings give, checked on their
+    runs, read when the query is compiled; past :data:`FILTER_CANDIDATES` of them,
+    every indexed article's runs are checked instead (a scan: the readers' pages
+    never take this path, :meth:`SearchQuerySetMixin.search_page`)."""
 
     conditional = True
     output_field = BooleanField()
@@ -87,7 +91,13 @@ class SearchMatch(Expression):
             return "1 = 1", []
         column, column_params = compiler.compile(self.expression)
         backend = backends.for_connection(connection)
-        check, params = scan.match_need(backend, parsed(self.text)).check
+        need = scan.match_need(backend, parsed(self.text))
+        check, params = need.check
+        with connection.cursor() as cursor:
+            numbers = scan.every_candidate(cursor, backend, need, FILTER_CANDIDATES)
+        if numbers is not None:
+            among, among_params = backend.among("e.docno", numbers.tolist())
+            check, params = f"{among} AND {check}", [*among_params, *params]
         return (
             f"{column} IN (SELECT e.article_id FROM {ENTRY} e WHERE {check})",
             [*column_params, *params],

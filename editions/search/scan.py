@@ -214,6 +214,13 @@ def _evaluate(need: Need, listed) -> np.ndarray | None:
     return here
 
 
+def every_candidate(cursor, backend, need: Need, most: int) -> np.ndarray | None:
+    """Every number the postings give for ``need``; None past ``most`` of them."""
+    reader = Reader(backend, 0, 1 << 62, [need])
+    numbers = reader.candidates(cursor, reader.load(cursor), need, 0, 1 << 62)
+    return numbers if len(numbers) <= most else None
+
+
 def _distinct(values: np.ndarray) -> np.ndarray:
     """Sorted, each once (NumPy's ``unique`` hashes, several times slower on these)."""
     values = np.sort(values)
