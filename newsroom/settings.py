@@ -128,10 +128,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers keep reading while an import writes; IMMEDIATE makes a
-    # writer wait for the lock up front instead of failing half-way.
+    # writer wait for the lock up front instead of failing half-way. Reads through a
+    # memory map (256 MiB of the file, shared by every connection through the
+    # operating system's cache) skip a copy per page: a search checks a thousand
+    # articles' stored text for its facets.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
