@@ -104,7 +104,7 @@ def insert_rows(cursor, table: str, columns: Sequence[str], rows: list[tuple]) -
 
 def size_bytes(cursor) -> int:
     cursor.execute(
-        "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+        "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c "
         "WHERE c.relkind = 'r' AND c.relname IN (%s, %s, %s)",
         [ENTRY, SEGMENT, POSTING],
     )
