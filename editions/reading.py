@@ -85,13 +85,17 @@ def reading_neighbours(
     them does no harm, since the nearest one on each side wins.
     """
 
-    def key(article: Article) -> tuple[int, int]:
-        return (article.page.number, article.position)
-
-    here = key(current)
-    before = [a for a in candidates if key(a) < here]
-    after = [a for a in candidates if key(a) > here]
-    return (max(before, key=key) if before else None, min(after, key=key) if after else None)
+    here = (current.page.number, current.position)
+    before = after = None
+    before_key = after_key = None
+    for article in candidates:  # one pass, each place computed once (the first of equals wins)
+        key = (article.page.number, article.position)
+        if key < here:
+            if before_key is None or key > before_key:
+                before, before_key = article, key
+        elif key > here and (after_key is None or key < after_key):
+            after, after_key = article, key
+    return before, after
 
 
 @dataclass

@@ -8,9 +8,12 @@ Graph type); ``base.html`` renders it. Articles add schema.org
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import dateformat
 from django.utils.translation import get_language, gettext, pgettext
@@ -20,7 +23,21 @@ from .models import Article, Edition, Page
 
 def long_date(value: datetime.date) -> str:
     """The date with its weekday, as a masthead prints it: 2024年8月2日 星期五."""
+    return _long_date(value, get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _long_date(value: datetime.date, language: str | None) -> str:
+    """Formatted once per date and language (``language`` is the active one): an edition's
+    page asks three times (date line, title, JSON-LD), 20 µs each with ``dateformat``."""
     return dateformat.format(value, pgettext("date with weekday", "l, F j, Y"))
+
+
+@receiver(setting_changed)
+def _forget_dates(*, setting, **kwargs) -> None:
+    """Other translations, other words for the same date."""
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _long_date.cache_clear()
 
 
 def page_label(page: Page) -> str:

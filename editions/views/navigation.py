@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import NamedTuple
 
 from django.conf import settings
@@ -59,6 +59,9 @@ class EditionNavigation:
         self.printed = {page.pk: display.printed_page(page) for page in pages}
         self.has_thumbs = any(image and image.thumb for image in self.printed.values())
         self._items: dict[Hashable, SafeString] = {}
+        self._lists: dict[Hashable, list[SafeString]] = {}
+        self._index = {page.pk: index for index, page in enumerate(pages)}
+        self._page_keys = tuple((page.pk,) for page in pages)
         self._around: dict[int, PageArticles] = {}
 
     @classmethod
@@ -84,30 +87,53 @@ class EditionNavigation:
         return [(page, self.printed[page.pk]) for page in self.pages]
 
     def items(self, template_name: str, current: Page | None) -> SafeString:
-        """The list items of every page (``template_name`` renders one), ``current`` marked.
+        """The list items of every page (``template_name`` renders one), ``current`` marked."""
+        index = self._index.get(current.pk) if current is not None else None
+        return self.listed(
+            template_name,
+            self._page_keys,
+            lambda index, marked: self._item(self.pages[index], marked),
+            () if index is None else (index,),
+        )
 
-        Each item is rendered once per language and state (current or not) and
-        kept with the edition, so a request renders at most one item afresh.
+    def listed(
+        self,
+        template_name: str,
+        keys: tuple[tuple, ...],
+        context: Callable[[int, bool], dict],
+        marked: Iterable[int] = (),
+    ) -> SafeString:
+        """A list of items (``template_name`` renders one), the ``marked`` ones (indexes) marked.
+
+        ``keys`` names each item as ``rendered`` needs, ``context(index, is_marked)``
+        gives its context. Each item is rendered once per language and state and
+        kept with the edition, so a request renders at most the marked items
+        afresh; the unmarked list is kept whole too, and a request only puts the
+        marked items in their places (looking 40 items up one by one was a
+        twentieth of a page's rendering).
         """
-        current_pk = current.pk if current is not None else None
         language = get_language()
-        parts = [
-            self.rendered(
-                template_name,
-                (page.pk, page.pk == current_pk),
-                lambda page=page: self._item(page, current_pk),
-                language,
+        plain = self._lists.get((template_name, language, keys))
+        if plain is None:
+            plain = self._lists[(template_name, language, keys)] = [
+                self.rendered(template_name, (*key, False), lambda i=i: context(i, False), language)
+                for i, key in enumerate(keys)
+            ]
+        if not marked:
+            return mark_safe("".join(plain))
+        parts = list(plain)
+        for i in marked:
+            parts[i] = self.rendered(
+                template_name, (*keys[i], True), lambda i=i: context(i, True), language
             )
-            for page in self.pages
-        ]
         return mark_safe("".join(parts))
 
-    def _item(self, page: Page, current_pk: int | None) -> dict:
+    def _item(self, page: Page, is_current: bool) -> dict:
         return {
             "page": page,
             "url": page.get_absolute_url(),
             "printed": self.printed[page.pk],
-            "is_current": page.pk == current_pk,
+            "is_current": is_current,
         }
 
     def rendered(
@@ -146,8 +172,13 @@ def _pk(instance) -> int | None:
 #: The includes a reader's page may take from its edition's navigation, each with
 #: what its output depends on besides the edition's fingerprint and the language.
 #: A template listed here must use nothing else of its context: no request, no
-#: visitor, no address (the footer's language switch names the page: not listed).
+#: visitor, no address, but for a value ``WRITTEN_IN`` names.
 FRAGMENTS: dict[str, Callable] = {
+    # The site's icon, style sheet and scripts, the paper's colour; the CSP nonce's
+    # placeholder (newsroom/csp.py), which every response replaces with its own.
+    "includes/head_links.html": lambda context: (),
+    # The paper's name and the language switch, whose ``next`` is written in.
+    "includes/footer.html": lambda context: (),
     # The paper and edition, the edition's date, whether there are other papers.
     "includes/masthead.html": lambda context: (context.get("query"),),
     # The feeds of the paper and of the current page's section, the IIIF manifest.
@@ -162,10 +193,21 @@ FRAGMENTS: dict[str, Callable] = {
         _pk(context.get("next_page")),
         bool(context.get("headline_index")),
     ),
+    # Every page of the edition, the current one marked.
+    "includes/page_list.html": lambda context: (_pk(context.get("current_page")),),
     # Buttons and their words only.
     "includes/font_controls.html": lambda context: (),
     "includes/article_actions.html": lambda context: (),
 }
+
+
+#: Kept includes that show one value of the request's (the footer's language switch
+#: names the page it is on): kept with ``STAND_IN`` in its place, which each request
+#: replaces with its own value, escaped as ``{{ }}`` would (``reader.kept_include``).
+WRITTEN_IN: dict[str, str] = {"includes/footer.html": "page_path"}
+
+#: Text no address holds (the NUL bytes), that escaping leaves as it is.
+STAND_IN = "\x00written-in\x00"
 
 
 def fingerprint(edition: Edition) -> tuple:
