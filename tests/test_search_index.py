@@ -336,6 +336,34 @@ def test_a_reverted_correction_is_searched_again(imported_article):
     assert imported_article.pk in found(imported_article.imported["title"])
 
 
+def test_a_word_taken_out_is_not_found_whatever_its_length(db):
+    """One and two characters are decided by the postings alone, which still list a
+    corrected article's old number: that number is retired, never given again, to
+    the new version or to another article."""
+    day = PageFactory(edition=EditionFactory(date=datetime.date(2024, 3, 1)), number=1)
+    ArticleFactory(page=day, title="甲", body="春耕")
+    last = ArticleFactory(page=day, title="乙", body="夜市 灯")  # the day's highest number
+    last.body = "别的"
+    last.save()
+    ArticleFactory(page=day, title="丙", body="别的话")
+    gone = ArticleFactory(page=day, title="丁", body="灯会")
+    gone.delete()
+    ArticleFactory(page=day, title="戊", body="没有")
+    for q in ("夜市", "灯", "夜市 灯"):
+        for order in ("relevance", "newest", "oldest"):
+            assert every_page(Article.objects.search(q), order) == []
+        assert found(q) == set()
+        assert Article.objects.search(q).search_facets().total == 0
+
+
+@pytest.mark.parametrize("q", ["国", "国家", "国家主席", "人民 -政协", '"春耕 生产"'])
+def test_a_filter_with_too_many_candidates_checks_every_document(corpus, monkeypatch, q):
+    from editions.search import queryset
+
+    monkeypatch.setattr(queryset, "FILTER_CANDIDATES", 0)
+    assert found(q) == substring_all(q)
+
+
 def test_a_deleted_article_leaves_the_index(edition):
     article = Article.objects.filter(page__edition=edition).first()
     article.delete()

@@ -122,7 +122,7 @@ def search_index_redate(edition_id: int, day, *, using: str = DEFAULT_DB_ALIAS) 
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT article_id FROM {backend.ENTRY} "
-            f"WHERE edition_id = %s AND (docno >> {DAY_BITS}) <> %s",
+            f"WHERE edition_id = %s AND (docno >> {DAY_BITS}) <> %s AND article_id IS NOT NULL",
             [edition_id, day_number(day)],
         )
         stale = [row[0] for row in cursor.fetchall()]

@@ -92,14 +92,17 @@ class SearchMatch(Expression):
         column, column_params = compiler.compile(self.expression)
         backend = backends.for_connection(connection)
         need = scan.match_need(backend, parsed(self.text))
-        check, params = need.check
         with connection.cursor() as cursor:
             numbers = scan.every_candidate(cursor, backend, need, FILTER_CANDIDATES)
         if numbers is not None:
             among, among_params = backend.among("e.docno", numbers.tolist())
+            check, params = need.check
             check, params = f"{among} AND {check}", [*among_params, *params]
+        else:  # too many to list: every document's runs checked
+            check, params = scan.match_need(backend, parsed(self.text), text=True).check
         return (
-            f"{column} IN (SELECT e.article_id FROM {ENTRY} e WHERE {check})",
+            f"{column} IN (SELECT e.article_id FROM {ENTRY} e "
+            f"WHERE e.article_id IS NOT NULL AND {check})",
             [*column_params, *params],
         )
 

@@ -21,6 +21,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from . import backends, store
 from .documents import SOURCE_FIELDS, day_number, document
+from .names import ENTRY, RETIRE
 
 BUILD = "_build"
 
@@ -75,7 +76,7 @@ def rebuild(
                 cursor.execute(f"DELETE FROM {backend.PENDING}")
                 backend.create_schema(cursor, BUILD)
         cursor.execute(
-            f"SELECT coalesce(max(article_id), 0), count(*), min(indexed_at) "
+            f"SELECT coalesce(max(article_id), 0), count(article_id), min(indexed_at) "
             f"FROM {backend.ENTRY}{BUILD}"
         )
         last, done, started = cursor.fetchone()
@@ -102,7 +103,7 @@ def rebuild(
         backend.lock_writes(cursor)
         _catch_up(cursor, backend, using, started)
         backend.swap_in(cursor, BUILD)
-        cursor.execute(f"SELECT count(*) FROM {backend.ENTRY}")
+        cursor.execute(f"SELECT count(article_id) FROM {backend.ENTRY}")
         total = cursor.fetchone()[0]
     return total
 
@@ -134,10 +135,13 @@ def _catch_up(cursor, backend, using: str, started: float) -> None:
 
     table = backend.ENTRY + BUILD
     cursor.execute(
-        f"DELETE FROM {table} WHERE NOT EXISTS "
+        RETIRE.replace(ENTRY, table, 1) + " WHERE article_id IS NOT NULL AND NOT EXISTS "
         f"(SELECT 1 FROM {Article._meta.db_table} a WHERE a.id = {table}.article_id)"
     )
-    cursor.execute(f"SELECT article_id FROM {backend.ENTRY} WHERE indexed_at >= %s", [started])
+    cursor.execute(
+        f"SELECT article_id FROM {backend.ENTRY} WHERE indexed_at >= %s AND article_id IS NOT NULL",
+        [started],
+    )
     changed = [row[0] for row in cursor.fetchall()]
     for start in range(0, len(changed), 1000):
         chunk = changed[start : start + 1000]

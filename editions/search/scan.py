@@ -77,10 +77,19 @@ def _group(term: Term, *, head: bool = False) -> tuple[tuple[int, ...], ...]:
     return tuple(tuple(postings.string_tokens(alt, head=head)) for alt in term.alternatives)
 
 
-def match_need(backend, query: Query) -> Need:
-    """Every word, none of the excluded ones."""
+def _exact(term: Term) -> bool:
+    """Whether the postings alone decide ``term``: one or two characters, whose token
+    lists exactly the documents holding them (numbers are never reused: see
+    :data:`.names.RETIRE`)."""
+    return all(len(alt.replace(" ", "")) <= 2 for alt in term.alternatives)
+
+
+def match_need(backend, query: Query, *, text: bool = False) -> Need:
+    """Every word, none of the excluded ones. The words the postings decide alone
+    (:func:`_exact`: most Chinese queries) are not checked again on the text, unless
+    ``text`` (a check with no postings before it)."""
     check = _and(
-        [_has(backend, t.alternatives) for t in query.terms]
+        [_has(backend, t.alternatives) for t in query.terms if text or not _exact(t)]
         + [_not(_has(backend, t.alternatives)) for t in query.excluded]
     )
     return Need(tuple(_group(t) for t in query.terms), check)
@@ -295,7 +304,8 @@ def _checked(cursor, backend, need: Need, exists, numbers: np.ndarray) -> list[t
     check_sql, check_params = need.check
     exists_sql, exists_params = exists
     cursor.execute(
-        f"SELECT e.docno, e.article_id FROM {ENTRY} e WHERE {condition} AND {check_sql} "
+        f"SELECT e.docno, e.article_id FROM {ENTRY} e WHERE {condition} "
+        f"AND e.article_id IS NOT NULL AND {check_sql} "
         f"AND EXISTS ({exists_sql})",
         [*params, *check_params, *exists_params],
     )

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from . import postings
 from .documents import DAY_BITS, DAY_SIZE, Document, document
-from .names import ENTRY, POSTING, SEGMENT
+from .names import ENTRY, POSTING, RETIRE, SEGMENT
 
 ENTRY_COLUMNS = ("docno", "article_id", "edition_id", "digest", "indexed_at", "head", "body")
 _CHUNK = 500
@@ -141,9 +141,7 @@ def write(
     if not changed:
         return 0
     replaced = [doc.article_id for doc in changed if doc.article_id in existing]
-    for start in range(0, len(replaced), _CHUNK):
-        condition, params = backend.among("article_id", replaced[start : start + _CHUNK])
-        cursor.execute(f"DELETE FROM {ENTRY}{suffix} WHERE {condition}", params)
+    remove(cursor, backend, replaced, suffix)
     numbers = numbers or Numbers(cursor, backend, suffix, fresh=fresh)
     numbered = sorted((numbers.take(doc.day), doc) for doc in changed)
     insert(cursor, backend, numbered, segments(numbered), suffix)
@@ -254,7 +252,9 @@ def merge_small(cursor, backend, suffix: str = "", *, below: int = MERGE_BELOW) 
         for start in range(0, len(listed), 5000):
             condition, params = backend.among("docno", listed[start : start + 5000])
             cursor.execute(
-                f"SELECT docno, head, body FROM {ENTRY}{suffix} WHERE {condition}", params
+                f"SELECT docno, head, body FROM {ENTRY}{suffix} "
+                f"WHERE {condition} AND article_id IS NOT NULL",
+                params,
             )
             live.extend(cursor.fetchall())
         live.sort()
@@ -268,8 +268,10 @@ def merge_small(cursor, backend, suffix: str = "", *, below: int = MERGE_BELOW) 
 
 
 def remove(cursor, backend, article_ids: Sequence[int], suffix: str = "") -> None:
-    """Take these articles out (their postings are garbage until a merge)."""
+    """Take these articles out: their numbers are retired (:data:`.names.RETIRE`), their
+    postings garbage until a merge."""
     ids = list(article_ids)
+    retire = RETIRE.replace(ENTRY, f"{ENTRY}{suffix}", 1)
     for start in range(0, len(ids), _CHUNK):
         condition, params = backend.among("article_id", ids[start : start + _CHUNK])
-        cursor.execute(f"DELETE FROM {ENTRY}{suffix} WHERE {condition}", params)
+        cursor.execute(f"{retire} WHERE {condition}", params)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ..names import ENTRY, PENDING, POSTING, SEGMENT
+from ..names import ENTRY, PENDING, POSTING, RETIRE, SEGMENT
 
 __all__ = ["ENTRY", "PENDING", "POSTING", "SEGMENT"]
 
@@ -24,7 +24,7 @@ def create_schema(cursor, suffix: str = "") -> None:
     cursor.execute(
         f"CREATE TABLE {ENTRY}{suffix} ("
         " docno bigint PRIMARY KEY,"
-        " article_id integer NOT NULL UNIQUE,"
+        " article_id integer UNIQUE,"  # none: a retired number
         " edition_id integer NOT NULL,"
         " digest bigint NOT NULL,"
         " indexed_at double precision NOT NULL,"
@@ -128,7 +128,7 @@ def install_triggers(cursor) -> None:
         f"CREATE OR REPLACE FUNCTION {PENDING}_article() RETURNS trigger LANGUAGE plpgsql "
         "AS $$ BEGIN IF TG_OP = 'DELETE' THEN "
         f"DELETE FROM {PENDING} WHERE article_id = OLD.id; "
-        f"DELETE FROM {ENTRY} WHERE article_id = OLD.id; RETURN OLD; END IF; "
+        f"{RETIRE} WHERE article_id = OLD.id; RETURN OLD; END IF; "
         f"INSERT INTO {PENDING} (article_id) VALUES (NEW.id) ON CONFLICT DO NOTHING; "
         "RETURN NEW; END $$"
     )

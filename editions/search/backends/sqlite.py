@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from ..names import ENTRY, PENDING, POSTING, SEGMENT, STATE
+from ..names import ENTRY, PENDING, POSTING, RETIRE, SEGMENT, STATE
 
 __all__ = ["ENTRY", "PENDING", "POSTING", "SEGMENT", "STATE"]
 
@@ -23,7 +23,7 @@ def create_schema(cursor, suffix: str = "") -> None:
     cursor.execute(
         f"CREATE TABLE {ENTRY}{suffix} ("
         " docno INTEGER PRIMARY KEY,"
-        " article_id INTEGER NOT NULL UNIQUE,"
+        " article_id INTEGER UNIQUE,"  # none: a retired number
         " edition_id INTEGER NOT NULL,"
         " digest INTEGER NOT NULL,"
         " indexed_at REAL NOT NULL,"
@@ -142,7 +142,7 @@ def install_triggers(cursor) -> None:
 def _create_delete_trigger(cursor) -> None:
     cursor.execute(
         f"CREATE TRIGGER IF NOT EXISTS {PENDING}_delete AFTER DELETE ON editions_article BEGIN "
-        f"DELETE FROM {ENTRY} WHERE article_id = OLD.id; "
+        f"{RETIRE} WHERE article_id = OLD.id; "
         f"DELETE FROM {PENDING} WHERE article_id = OLD.id; END"
     )
 
