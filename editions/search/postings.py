@@ -66,8 +66,10 @@ class Segment:
 
 
 def buckets_for(documents: int) -> int:
-    """A power of two near half the documents: rows of a few kilobytes."""
-    return 1 << max(0, min(16, (documents // 2).bit_length() - 1))
+    """A power of two near twice the documents: rows of a kilobyte or two, which
+    PostgreSQL keeps in the row itself (past about 2 kB it moves a value to its
+    TOAST table, a lookup more per row read) and SQLite on one page."""
+    return 1 << max(0, min(16, (documents * 2).bit_length() - 1))
 
 
 def bucket(token: int, buckets: int) -> int:
