@@ -53,12 +53,14 @@ def search_index_update(article_ids: Iterable[int], *, using: str = DEFAULT_DB_A
     backend = backends.for_connection(connection)
     written = 0
     with transaction.atomic(using=using), connection.cursor() as cursor:
+        # The queue's rows first, then the index's writers' lock: a transaction that
+        # queued these articles (an import's, whose triggers hold their queue rows)
+        # may be waiting for that lock, so its holder must never wait for queue rows.
+        for start in range(0, len(ids), FLUSH_BATCH):
+            backend.clear_pending(cursor, ids[start : start + FLUSH_BATCH])
         backend.lock_writes(cursor)
         for start in range(0, len(ids), FLUSH_BATCH):
             chunk = ids[start : start + FLUSH_BATCH]
-            # The queue's rows first, then the index's: the order the delete trigger
-            # and every flush keep, so two writers of one article wait, never deadlock.
-            backend.clear_pending(cursor, chunk)
             docs = documents_for(chunk, using=using)
             found = {doc.article_id for doc in docs}
             written += store.write(cursor, backend, docs)
@@ -79,8 +81,8 @@ def search_index_remove(article_ids: Iterable[int], *, using: str = DEFAULT_DB_A
     connection = connections[using]
     backend = backends.for_connection(connection)
     with transaction.atomic(using=using), connection.cursor() as cursor:
+        backend.clear_pending(cursor, ids)  # first: see search_index_update
         backend.lock_writes(cursor)
-        backend.clear_pending(cursor, ids)
         store.remove(cursor, backend, ids)
 
 
