@@ -169,18 +169,17 @@ class SearchQuerySetMixin:
             sql, params = inner.query.get_compiler(using=self.db).as_sql()
         return backends.for_connection(connection), (sql, list(params))
 
-    def _reader(self, backend) -> scan.Reader:
-        """The index as this search reads it, shared by its page and its facets."""
-        reader = self.__dict__.get("_search_reader")
-        if reader is None or reader.backend is not backend:
+    def _reading(self, backend) -> tuple[scan.Reader, scan.Need, list[tuple[int, scan.Need]]]:
+        """The index as this search reads it, and what it looks for (every match; each
+        tier's), made once and shared by its page and its facets."""
+        reading = self.__dict__.get("_search_reading")
+        if reading is None or reading[0].backend is not backend:
             query = self.search_query
-            needs = [
-                scan.match_need(backend, query),
-                *(n for _, n in scan.tier_needs(backend, query)),
-            ]
+            match, tiers = scan.match_need(backend, query), scan.tier_needs(backend, query)
+            needs = [match, *(need for _, need in tiers)]
             reader = scan.Reader(backend, self._search_low, self._search_high, needs)
-            self.__dict__["_search_reader"] = reader
-        return reader
+            reading = self.__dict__["_search_reading"] = (reader, match, tiers)
+        return reading
 
     def search_page(self, *, order: str = "relevance", after: int | None = None, size: int = 20):
         """One page of results, best first (or newest, or oldest), after the rank ``after``."""
@@ -188,8 +187,7 @@ class SearchQuerySetMixin:
         if ready is None:
             return SearchPage([])
         backend, exists = ready
-        query = self.search_query
-        reader = self._reader(backend)
+        reader, match, tiers = self._reading(backend)
         low, high = self._search_low, self._search_high
         found: list[tuple[int, int]] = []  # (rank, article id)
         with connections[self.db].cursor() as cursor:
@@ -197,7 +195,7 @@ class SearchQuerySetMixin:
                 top, below = (
                     (after >> TIER_SHIFT, after & KEY_MASK) if after is not None else (9, 0)
                 )
-                for tier, need in scan.tier_needs(backend, query):
+                for tier, need in tiers:
                     if tier > top:
                         continue
                     rows = scan.scan(
@@ -220,7 +218,7 @@ class SearchQuerySetMixin:
                 found = scan.scan(
                     cursor,
                     reader,
-                    scan.match_need(backend, query),
+                    match,
                     exists,
                     low=low,
                     high=high,
@@ -261,11 +259,12 @@ class SearchQuerySetMixin:
         backend, exists = ready
         from editions.models import Article, Page, Section
 
+        reader, match, _ = self._reading(backend)
         with connections[self.db].cursor() as cursor:
             matches = scan.scan(
                 cursor,
-                self._reader(backend),
-                scan.match_need(backend, self.search_query),
+                reader,
+                match,
                 exists,
                 low=self._search_low,
                 high=self._search_high,

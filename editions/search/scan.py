@@ -160,8 +160,9 @@ class Reader:
             }
             with _maps_lock:
                 _maps.update(loaded)
-                while sum(len(m) for m in _maps.values()) > MAPS_KEPT and len(_maps) > 1:
-                    _maps.popitem(last=False)
+                kept = sum(len(m) for m in _maps.values())
+                while kept > MAPS_KEPT and len(_maps) > 1:
+                    kept -= len(_maps.popitem(last=False)[1])
             found.update((n, m) for (n, _), m in loaded.items())
         return found
 

@@ -8,10 +8,11 @@ Three tables (:mod:`.names`), the same on both databases:
 * the *postings*: one row per segment and bucket (``segment << 16 | bucket``).
 
 A segment is never changed once written. A changed article gets a new number in a
-new segment and its entry moves there; a deleted one loses its entry (the database
-trigger does it at once). What its old segment still says of the old number is
-then *garbage*: harmless, since every candidate is checked against the entries, and
-gone when the segment is merged or the index rebuilt.
+new segment and its entry moves there; a deleted one's number is retired (the
+database trigger does it at once; :data:`.names.RETIRE`). What its old segment
+still says of the old number is then *garbage*: harmless, since every candidate is
+checked against the entries and a retired number is never given again, and gone
+when the segment is merged or the index rebuilt.
 
 Every write makes a segment, an editor's correction one of a single document, so
 small segments are merged as they pile up (:func:`merge_small`): eight of a size
@@ -47,20 +48,18 @@ def size_class(documents: int) -> int:
 class Numbers:
     """Hands out document numbers, the next free one of each day.
 
-    A fresh build counts in memory; otherwise each day's highest number is read
-    once. A day whose numbers run out (16,384 versions of its articles written
-    since the last rebuild) takes the free ones below.
+    Each day's highest number (retired ones included) is read once, then counted in
+    memory. A day whose numbers run out (16,384 versions of its articles written
+    since the last rebuild) takes the free ones below, if any.
     """
 
-    def __init__(self, cursor, backend, suffix: str = "", *, fresh: bool = False):
-        self.cursor, self.backend, self.suffix, self.fresh = cursor, backend, suffix, fresh
+    def __init__(self, cursor, backend, suffix: str = ""):
+        self.cursor, self.backend, self.suffix = cursor, backend, suffix
         self.next: dict[int, int] = {}
         self.free: dict[int, list[int]] = {}
         self.given: set[int] = set()
 
     def _first_free(self, day: int) -> int:
-        if self.fresh:
-            return day << DAY_BITS
         self.cursor.execute(
             f"SELECT max(docno) FROM {ENTRY}{self.suffix} WHERE docno >= %s AND docno < %s",
             [day << DAY_BITS, (day + 1) << DAY_BITS],
@@ -121,13 +120,10 @@ def write(
     backend,
     docs: Sequence[Document],
     suffix: str = "",
-    *,
-    fresh: bool = False,
-    numbers: Numbers | None = None,
 ) -> int:
     """Add or replace the documents; unchanged ones are left alone. Returns how many
-    were written. ``fresh``: the tables are being built and hold none of them yet."""
-    existing = {} if fresh else _existing(cursor, backend, docs, suffix)
+    were written."""
+    existing = _existing(cursor, backend, docs, suffix)
     changed = []
     for doc in docs:
         old = existing.get(doc.article_id)
@@ -142,10 +138,9 @@ def write(
         return 0
     replaced = [doc.article_id for doc in changed if doc.article_id in existing]
     remove(cursor, backend, replaced, suffix)
-    numbers = numbers or Numbers(cursor, backend, suffix, fresh=fresh)
+    numbers = Numbers(cursor, backend, suffix)
     numbered = sorted((numbers.take(doc.day), doc) for doc in changed)
     insert(cursor, backend, numbered, segments(numbered), suffix)
-    numbers.given.clear()  # in the table now, where a day that runs out looks
     return len(changed)
 
 
