@@ -208,9 +208,10 @@ def test_query_count_is_pinned(client, django_assert_max_num_queries, db, size, 
         build_edition(date=datetime.date(2024, 1, 1 + day), pages=2, articles_per_page=3)
     SectionFactory(name="经济", slug="jing-ji")
     PageFactory(number=9)
-    # The papers; the index's segments, their postings and maps (read once, shared by
-    # the tiers and the facets); a check of the candidates per tier; the page's
-    # articles; the facets' check and their sections. None grows with the matches.
+    # The papers; the index's segments, the postings of each tier's tokens and the
+    # maps; the checks of the candidates (each checked once, for the tiers and the
+    # facets alike); the page's articles; the facets' section names. None grows with
+    # the matches.
     with django_assert_max_num_queries(10):
         assert client.get(search_path(), params).status_code == 200
     with django_assert_max_num_queries(1):  # no words: the papers only

@@ -51,6 +51,8 @@ TOKENS_PER_STRING = 4
 _HASH = np.uint64(0x9E3779B97F4A7C15)
 _LOCAL_BITS = np.uint64(16)
 EMPTY = np.zeros(0, dtype="<u2")
+_BITMAP = 1 << 31
+_OFFSET = _BITMAP - 1
 
 
 @dataclass(frozen=True)
@@ -130,13 +132,35 @@ def build(numbers: list[int], heads: list[str], bodies: list[str]) -> Segment:
     new_token = np.ones(len(tokens), dtype=bool)
     if len(tokens) > 1:
         np.not_equal(tokens[1:], tokens[:-1], out=new_token[1:])
-    heads_at = np.flatnonzero(new_token)  # where each token's list starts
-    list_bounds = np.searchsorted(hashed, np.arange(buckets + 1))
-    token_bounds = np.searchsorted(hashed[heads_at], np.arange(buckets + 1)).tolist()
-    # Each list's start within its bucket's lists.
-    starts = (heads_at - list_bounds[hashed[heads_at]]).astype("<u4").tobytes()
+    heads_at = np.flatnonzero(new_token)  # where each token's list starts among the pairs
+    counts = np.diff(np.append(heads_at, len(pairs)))
+    # A list longer than a bitmap of the segment's documents is stored as the bitmap.
+    words = (count + 15) // 16
+    dense = counts > words
+    sizes = np.where(dense, words, counts)
+    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    lists = np.zeros(int(offsets[-1]), dtype="<u2")
+    documents = (pairs & np.uint64(0xFFFF)).astype("<u2")
+    if dense.any():
+        # Each pair of a short list moves by what the bitmaps before it took or saved.
+        sparse_pairs = np.repeat(~dense, counts)
+        at = np.repeat(offsets[:-1] - heads_at, counts)
+        at += np.arange(len(pairs))
+        lists[at[sparse_pairs]] = documents[sparse_pairs]
+        lists[_bitmap_positions(offsets[:-1][dense], words)] = _bitmaps(
+            documents[~sparse_pairs], counts[dense], words
+        ).ravel()
+    else:
+        lists[:] = documents
+    token_hashed = hashed[heads_at]
+    token_bounds = np.searchsorted(token_hashed, np.arange(buckets + 1)).tolist()
+    list_bounds = offsets[token_bounds]
+    # Each list's start within its bucket's lists, the top bit set for a bitmap.
+    starts = offsets[:-1] - list_bounds[token_hashed]
+    starts = (starts.astype("<u4") | (dense.astype("<u4") << np.uint32(31))).tobytes()
     token_bytes = tokens[heads_at].astype("<u8").tobytes()
-    list_bytes = (pairs & np.uint64(0xFFFF)).astype("<u2").tobytes()
+    list_bytes = lists.tobytes()
     list_bounds = list_bounds.tolist()
     rows = []
     for number in range(buckets):
@@ -156,6 +180,19 @@ def build(numbers: list[int], heads: list[str], bodies: list[str]) -> Segment:
     return Segment(count, int(numbers[0]), int(numbers[-1]), buckets, numbers_array.tobytes(), rows)
 
 
+def _bitmap_positions(starts: np.ndarray, words: int) -> np.ndarray:
+    return (starts[:, None] + np.arange(words)[None, :]).ravel()
+
+
+def _bitmaps(documents: np.ndarray, counts: np.ndarray, words: int) -> np.ndarray:
+    """One bitmap of ``words`` 16-bit words per list (``counts`` documents each, in
+    order): bit ``i`` (little-endian) set where document ``i`` is listed."""
+    bits = np.zeros(len(counts) * words * 16, dtype=bool)
+    row_starts = np.repeat(np.arange(len(counts), dtype=np.int64) * (words * 16), counts)
+    bits[row_starts + documents] = True
+    return np.packbits(bits.reshape(len(counts), words * 16), axis=1, bitorder="little").view("<u2")
+
+
 def lookup(row: bytes, token: int) -> np.ndarray:
     """The document indexes (ascending) listed for ``token`` in a packed row."""
     count = int.from_bytes(row[:8], "little")
@@ -167,9 +204,13 @@ def lookup(row: bytes, token: int) -> np.ndarray:
     lists = base + 4 * count
     start = int.from_bytes(row[base + 4 * at : base + 4 * at + 4], "little")
     if at + 1 < count:
-        end = int.from_bytes(row[base + 4 * at + 4 : base + 4 * at + 8], "little")
+        end = int.from_bytes(row[base + 4 * at + 4 : base + 4 * at + 8], "little") & _OFFSET
     else:
         end = (len(row) - lists) // 2
+    if start & _BITMAP:
+        start &= _OFFSET
+        bits = np.frombuffer(row, dtype=np.uint8, count=2 * (end - start), offset=lists + 2 * start)
+        return np.flatnonzero(np.unpackbits(bits, bitorder="little")).astype("<u2")
     return np.frombuffer(row, dtype="<u2", count=end - start, offset=lists + 2 * start)
 
 

@@ -32,8 +32,9 @@ from functools import lru_cache
 from django.db import connections
 from django.db.models import BooleanField, Expression, F
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
-from . import backends, scan
+from . import backends, needs, scan
 from .documents import day_key, key_day
 from .names import ENTRY
 from .query import Query, parse
@@ -91,7 +92,7 @@ class SearchMatch(Expression):
             return "1 = 1", []
         column, column_params = compiler.compile(self.expression)
         backend = backends.for_connection(connection)
-        need = scan.match_need(backend, parsed(self.text))
+        need = needs.match_need(backend, parsed(self.text))
         with connection.cursor() as cursor:
             numbers = scan.every_candidate(cursor, backend, need, FILTER_CANDIDATES)
         if numbers is not None:
@@ -99,7 +100,7 @@ class SearchMatch(Expression):
             check, params = need.check
             check, params = f"{among} AND {check}", [*among_params, *params]
         else:  # too many to list: every document's runs checked
-            check, params = scan.match_need(backend, parsed(self.text), text=True).check
+            check, params = needs.match_need(backend, parsed(self.text), text=True).check
         return (
             f"{column} IN (SELECT e.article_id FROM {ENTRY} e "
             f"WHERE e.article_id IS NOT NULL AND {check})",
@@ -159,25 +160,35 @@ class SearchQuerySetMixin:
         return clone
 
     def _search_ready(self):
-        """The backend and the correlated EXISTS of every filter but the match; None
-        when nothing can match."""
+        """The backend, and the scalar subquery of every filter but the match:
+        correlated on the entry's article, it gives the article's section (0 for none)
+        if the article passes them, NULL if not; None when nothing can match."""
         if not self.search_query or self.query.is_empty():
             return None
         connection = connections[self.db]
         with _index_driven():
-            inner = self.order_by().filter(pk=RawSQL("e.article_id", ())).values("pk")
+            inner = (
+                self.order_by()
+                .filter(pk=RawSQL("e.article_id", ()))
+                .values(search_section=Coalesce("page__section_id", 0))[:1]
+            )
             sql, params = inner.query.get_compiler(using=self.db).as_sql()
         return backends.for_connection(connection), (sql, list(params))
 
-    def _reading(self, backend) -> tuple[scan.Reader, scan.Need, list[tuple[int, scan.Need]]]:
+    def _reading(self, backend, visible) -> tuple[scan.Reader, needs.Need, list[needs.Need]]:
         """The index as this search reads it, and what it looks for (every match; each
         tier's), made once and shared by its page and its facets."""
         reading = self.__dict__.get("_search_reading")
         if reading is None or reading[0].backend is not backend:
             query = self.search_query
-            match, tiers = scan.match_need(backend, query), scan.tier_needs(backend, query)
-            needs = [match, *(need for _, need in tiers)]
-            reader = scan.Reader(backend, self._search_low, self._search_high, needs)
+            match, tiers = needs.match_need(backend, query), needs.tier_needs(backend, query)
+            reader = scan.Reader(
+                backend,
+                self._search_low,
+                self._search_high,
+                needs.check(backend, query),
+                visible,
+            )
             reading = self.__dict__["_search_reading"] = (reader, match, tiers)
         return reading
 
@@ -186,8 +197,8 @@ class SearchQuerySetMixin:
         ready = self._search_ready()
         if ready is None:
             return SearchPage([])
-        backend, exists = ready
-        reader, match, tiers = self._reading(backend)
+        backend, visible = ready
+        reader, match, tiers = self._reading(backend, visible)
         low, high = self._search_low, self._search_high
         found: list[tuple[int, int]] = []  # (rank, article id)
         with connections[self.db].cursor() as cursor:
@@ -195,20 +206,19 @@ class SearchQuerySetMixin:
                 top, below = (
                     (after >> TIER_SHIFT, after & KEY_MASK) if after is not None else (9, 0)
                 )
-                for tier, need in tiers:
-                    if tier > top:
+                for need in tiers:
+                    if need.tier > top:
                         continue
                     rows = scan.scan(
                         cursor,
                         reader,
                         need,
-                        exists,
                         low=low,
-                        high=min(below, high) if tier == top else high,
+                        high=min(below, high) if need.tier == top else high,
                         descending=True,
                         limit=size + 1 - len(found),
                     )
-                    found += [((tier << TIER_SHIFT) + n, article_id) for n, article_id in rows]
+                    found += [((need.tier << TIER_SHIFT) + n, article_id) for n, article_id in rows]
                     if len(found) > size:
                         break
             else:
@@ -219,7 +229,6 @@ class SearchQuerySetMixin:
                     cursor,
                     reader,
                     match,
-                    exists,
                     low=low,
                     high=high,
                     descending=not oldest,
@@ -256,36 +265,33 @@ class SearchQuerySetMixin:
         ready = self._search_ready()
         if ready is None:
             return Facets()
-        backend, exists = ready
-        from editions.models import Article, Page, Section
+        backend, visible = ready
+        from editions.models import Section
 
-        reader, match, _ = self._reading(backend)
+        reader, match, _ = self._reading(backend, visible)
         with connections[self.db].cursor() as cursor:
             matches = scan.scan(
                 cursor,
                 reader,
                 match,
-                exists,
                 low=self._search_low,
                 high=self._search_high,
                 descending=True,
                 limit=limit + 1,
             )
-            if matches:
-                ids, params = backend.among("a.id", [article_id for _, article_id in matches])
-                # The page looked up per article: joined, PostgreSQL would hash every
-                # page of the archive for a thousand articles (27 ms at 111,000 pages).
-                cursor.execute(
-                    f"SELECT a.id, s.slug, s.name FROM {Article._meta.db_table} a "
-                    f"LEFT JOIN {Section._meta.db_table} s ON s.id = "
-                    f"(SELECT p.section_id FROM {Page._meta.db_table} p WHERE p.id = a.page_id) "
-                    f"WHERE {ids}",
-                    params,
-                )
-                sections = {row[0]: row[1:] for row in cursor.fetchall()}
-            else:
-                sections = {}
-        rows = [(n, *sections.get(article_id, (None, None))) for n, article_id in matches]
+        rows = [(n, reader.checked[n].section) for n, _ in matches]
+        section_ids = {section for _, section in rows if section is not None}
+        sections = (
+            {
+                pk: (slug, name)
+                for pk, slug, name in Section.objects.using(self.db)
+                .filter(pk__in=section_ids)
+                .values_list("pk", "slug", "name")
+            }
+            if section_ids
+            else {}
+        )
+        rows = [(n, *sections.get(section, (None, None))) for n, section in rows]
         more = len(rows) > limit
         rows = rows[:limit]
         years = Counter(key_day(key).year for key, _, _ in rows)

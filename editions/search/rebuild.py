@@ -5,7 +5,8 @@ Readers keep searching the live index while the new one is written under the
 interrupted rebuild resumes after the last article it wrote. At the end, in one
 transaction, what changed meanwhile is caught up (articles re-indexed in the live
 index since the build began, articles deleted since) and the new tables take the
-old ones' names. On SQLite this also drops the rows left behind by corrections.
+old ones' names. On SQLite this also drops the rows left behind by corrections,
+and the old tables go only after the swap is committed.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def rebuild(
     connection = connections[using]
     backend = backends.for_connection(connection)
     with connection.cursor() as cursor:
+        backend.drop_old(cursor)  # left by a rebuild stopped right after its swap
         if restart:
             backend.drop_schema(cursor, BUILD)
         if not backend.table_exists(cursor, backend.ENTRY + BUILD):
@@ -105,6 +107,8 @@ def rebuild(
         backend.swap_in(cursor, BUILD)
         cursor.execute(f"SELECT count(article_id) FROM {backend.ENTRY}")
         total = cursor.fetchone()[0]
+    with connection.cursor() as cursor:
+        backend.drop_old(cursor)
     return total
 
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import postings
 from .names import ENTRY, POSTING, SEGMENT
-from .query import Query, Term
+from .needs import Check, Need
 
 #: Documents whose postings are read at first (a segment at least); then 4x more each time.
 FIRST_READ = 20_000
@@ -37,83 +37,9 @@ LAST_CHUNK = 8192
 #: tells it from one given the same number after a rollback.
 _maps: OrderedDict[tuple[int, int], np.ndarray] = OrderedDict()
 _maps_lock = Lock()
+_NONE = np.zeros(0, dtype=np.int64)
 #: Document numbers of segment maps kept per process (4 bytes each).
 MAPS_KEPT = 4_000_000
-
-
-@dataclass(frozen=True)
-class Need:
-    """What one scan looks for.
-
-    ``groups``: every group must be met; a group is met by any of its
-    alternatives; an alternative lists tokens that must all be present. ``check``:
-    the SQL condition (on the entry ``e``) that decides, with its parameters.
-    """
-
-    groups: tuple[tuple[tuple[int, ...], ...], ...]
-    check: tuple[str, list]
-
-    @property
-    def tokens(self) -> set[int]:
-        return {t for group in self.groups for alt in group for t in alt}
-
-
-def _has(backend, strings, columns=("e.head", "e.body")) -> tuple[str, list]:
-    parts = [backend.contains(column) for string in strings for column in columns]
-    params = [string for string in strings for _ in columns]
-    return "(" + " OR ".join(parts) + ")", params
-
-
-def _and(parts: list[tuple[str, list]]) -> tuple[str, list]:
-    sql = " AND ".join(sql for sql, _ in parts) or "1 = 1"
-    return f"({sql})", [p for _, params in parts for p in params]
-
-
-def _not(part: tuple[str, list]) -> tuple[str, list]:
-    return f"NOT {part[0]}", part[1]
-
-
-def _group(term: Term, *, head: bool = False) -> tuple[tuple[int, ...], ...]:
-    return tuple(tuple(postings.string_tokens(alt, head=head)) for alt in term.alternatives)
-
-
-def _exact(term: Term) -> bool:
-    """Whether the postings alone decide ``term``: one or two characters, whose token
-    lists exactly the documents holding them (numbers are never reused: see
-    :data:`.names.RETIRE`)."""
-    return all(len(alt.replace(" ", "")) <= 2 for alt in term.alternatives)
-
-
-def match_need(backend, query: Query, *, text: bool = False) -> Need:
-    """Every word, none of the excluded ones. The words the postings decide alone
-    (:func:`_exact`: most Chinese queries) are not checked again on the text, unless
-    ``text`` (a check with no postings before it)."""
-    check = _and(
-        [_has(backend, t.alternatives) for t in query.terms if text or not _exact(t)]
-        + [_not(_has(backend, t.alternatives)) for t in query.excluded]
-    )
-    return Need(tuple(_group(t) for t in query.terms), check)
-
-
-def tier_needs(backend, query: Query) -> list[tuple[int, Need]]:
-    """(tier, need) from the best tier down; each matches only its own articles.
-
-    2: every word in the kicker, title or subtitle; 1: the words standing together
-    in the order typed; 0: the other matches.
-    """
-    match = match_need(backend, query)
-    in_head = _and([_has(backend, t.alternatives, ("e.head",)) for t in query.terms])
-    tiers = [
-        (2, Need(tuple(_group(t, head=True) for t in query.terms), _and([match.check, in_head])))
-    ]
-    rest = [match.check, _not(in_head)]
-    if query.together:
-        together = _has(backend, query.together)
-        groups = (tuple(tuple(postings.string_tokens(s)) for s in query.together),)
-        tiers.append((1, Need(groups, _and([*rest, together]))))
-        rest.append(_not(together))
-    tiers.append((0, Need(match.groups, _and(rest))))
-    return tiers
 
 
 @dataclass(frozen=True)
@@ -126,17 +52,66 @@ class SegmentRow:
     documents: int
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A candidate that matched: its article, its tier, and what the search's
+    ``visible`` query said of it (the facets' section)."""
+
+    article_id: int
+    tier: int
+    section: object = None
+
+
 class Reader:
     """One search's view of the index within the numbers [low, high): its segments,
-    read once, and the posting rows read so far (a search's tiers and its facets
-    share them). Every tier's tokens are read together, so the first tier's reads
-    serve the rest."""
+    read once, the posting rows read so far, and the candidates checked so far (a
+    search's tiers and its facets share them all). A scan reads the rows of its own
+    tokens only (the first tier's walk through every segment for the rare head
+    matches must not read the body's long lists in all of them); a candidate is
+    checked once, its tier with it, whichever scan meets it first.
 
-    def __init__(self, backend, low: int, high: int, needs: list[Need]):
+    ``visible``: a scalar subquery (correlated on ``e.article_id``) of every other
+    filter of the search, giving a value that is never NULL (the section, for the
+    facets) for an article that passes them and NULL for one that does not: one
+    lookup of the article's rows gives both.
+    """
+
+    def __init__(
+        self,
+        backend,
+        low: int,
+        high: int,
+        check: Check | None = None,
+        visible: tuple[str, list] = ("0", []),
+    ):
         self.backend, self.low, self.high = backend, low, high
-        self.tokens = sorted({t for need in needs for t in need.tokens})
+        self.check, self.visible = check, visible
         self.segments: list[SegmentRow] | None = None
         self.rows: dict[int, bytes | None] = {}
+        self.checked: dict[int, Checked | None] = {}
+        self.found: dict[tuple, np.ndarray] = {}  # (groups, segment) -> its candidates
+
+    def check_numbers(self, cursor, numbers: np.ndarray) -> list[Checked | None]:
+        """Each number's match (None: no match), checked in SQL once per search: the
+        words on the stored runs, the article still indexed under that number, and
+        the search's other filters (``visible``)."""
+        unknown = [n for n in numbers.tolist() if n not in self.checked]
+        if unknown and self.check is not None:
+            condition, params = self.backend.among("e.docno", unknown)
+            (match, match_params), (tier, tier_params) = self.check.match, self.check.tier
+            visible, visible_params = self.visible
+            cursor.execute(
+                f"SELECT e.docno, e.article_id, {tier}, ({visible}) FROM {ENTRY} e "
+                f"WHERE {condition} AND e.article_id IS NOT NULL AND {match}",
+                [*tier_params, *visible_params, *params, *match_params],
+            )
+            self.checked.update(dict.fromkeys(unknown))
+            self.checked.update(
+                (number, Checked(article_id, tier, section))
+                for number, article_id, tier, section in cursor.fetchall()
+                if section is not None
+            )
+        return [self.checked[n] for n in numbers.tolist()]
 
     def load(self, cursor) -> list[SegmentRow]:
         if self.segments is None:
@@ -154,10 +129,10 @@ class Reader:
         missing = {s.id: s.stamp for s in segments if s.id not in found}
         if missing:
             condition, params = self.backend.among("id", missing)
-            cursor.execute(f"SELECT id, stamp, map FROM {SEGMENT} WHERE {condition}", params)
-            loaded = {
-                (n, stamp): postings.document_map(bytes(raw)) for n, stamp, raw in cursor.fetchall()
-            }
+            rows = self.backend.fetch_binary(
+                cursor, f"SELECT id, stamp, map FROM {SEGMENT} WHERE {condition}", params
+            )
+            loaded = {(n, stamp): postings.document_map(bytes(raw)) for n, stamp, raw in rows}
             with _maps_lock:
                 _maps.update(loaded)
                 kept = sum(len(m) for m in _maps.values())
@@ -166,38 +141,42 @@ class Reader:
             found.update((n, m) for (n, _), m in loaded.items())
         return found
 
-    def _read(self, cursor, segments: list[SegmentRow]) -> None:
+    def _read(self, cursor, segments: list[SegmentRow], tokens: set[int]) -> None:
         wanted = {
-            s.id << 16 | postings.bucket(token, s.buckets)
-            for s in segments
-            for token in self.tokens
+            s.id << 16 | postings.bucket(token, s.buckets) for s in segments for token in tokens
         }
         wanted -= self.rows.keys()
         if wanted:
             condition, params = self.backend.among("id", wanted)
-            cursor.execute(f"SELECT id, data FROM {POSTING} WHERE {condition}", params)
+            rows = self.backend.fetch_binary(
+                cursor, f"SELECT id, data FROM {POSTING} WHERE {condition}", params
+            )
             self.rows.update(dict.fromkeys(wanted))
-            self.rows.update((n, bytes(data)) for n, data in cursor.fetchall())
+            self.rows.update((n, bytes(data)) for n, data in rows)
 
     def candidates(
         self, cursor, segments: list[SegmentRow], need: Need, low: int, high: int
     ) -> np.ndarray:
-        """The numbers in [low, high) the postings of ``segments`` give for ``need``."""
+        """The numbers in [low, high) the postings of ``segments`` give for ``need``
+        (worked out once per segment and set of tokens: a search's tiers and facets
+        often look for the same)."""
         if not segments:
             return np.zeros(0, dtype=np.int64)
-        self._read(cursor, segments)
-        found = []
+        self._read(cursor, segments, need.tokens)
         hits = {}
         for s in segments:
-            here = _evaluate(need, lambda token, s=s: self._listed(s, token))
-            if here is not None and len(here):
-                hits[s.id] = here
+            if (need.groups, s.id) not in self.found:
+                here = _evaluate(need, lambda token, s=s: self._listed(s, token))
+                if here is not None and len(here):
+                    hits[s.id] = here
+                else:
+                    self.found[need.groups, s.id] = _NONE
         if hits:
             maps = self._maps(cursor, [s for s in segments if s.id in hits])
-            found = [maps[n][here.astype(np.int64)] for n, here in hits.items()]
-        if not found:
-            return np.zeros(0, dtype=np.int64)
-        numbers = _distinct(np.concatenate(found).astype(np.int64))
+            for n, here in hits.items():
+                self.found[need.groups, n] = maps[n][here.astype(np.int64)].astype(np.int64)
+        found = [self.found[need.groups, s.id] for s in segments]
+        numbers = _distinct(np.concatenate(found))
         return numbers[(numbers >= low) & (numbers < high)]
 
     def _listed(self, segment: SegmentRow, token: int) -> np.ndarray:
@@ -226,7 +205,7 @@ def _evaluate(need: Need, listed) -> np.ndarray | None:
 
 def every_candidate(cursor, backend, need: Need, most: int) -> np.ndarray | None:
     """Every number the postings give for ``need``; None past ``most`` of them."""
-    reader = Reader(backend, 0, 1 << 62, [need])
+    reader = Reader(backend, 0, 1 << 62)
     numbers = reader.candidates(cursor, reader.load(cursor), need, 0, 1 << 62)
     return numbers if len(numbers) <= most else None
 
@@ -243,14 +222,24 @@ def _distinct(values: np.ndarray) -> np.ndarray:
 
 
 def _both(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.intersect1d(a, b, assume_unique=True)
+    """The indexes in both sorted lists, through a mask of the longer one: linear,
+    where a merge by sorting (NumPy's ``intersect1d``) took a third of a search's
+    time on lists of common pairs."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    last = int(b[-1])
+    mask = np.zeros(last + 1, dtype=bool)
+    mask[b] = True
+    a = a[a <= last]
+    return a[mask[a]]
 
 
 def scan(
     cursor,
     reader: Reader,
     need: Need,
-    exists: tuple[str, list],
     *,
     low: int,
     high: int,
@@ -258,7 +247,8 @@ def scan(
     limit: int,
 ) -> list[tuple[int, int]]:
     """(number, article id) of the first ``limit`` matches of ``need`` in [low, high)
-    that pass ``exists``, in number order (highest first when ``descending``)."""
+    that pass the reader's filters, in number order (highest first when
+    ``descending``)."""
     segments = [s for s in reader.load(cursor) if s.high >= low and s.low < high]
     segments.sort(key=(lambda s: -s.high) if descending else (lambda s: s.low))
     found: list[tuple[int, int]] = []
@@ -266,9 +256,10 @@ def scan(
     read, step, chunk, checked = 0, FIRST_READ, max(FIRST_CHUNK, limit + limit // 8), 0
     while len(found) < limit:
         if read < len(segments):
-            taken = [segments[read]]
-            while read + len(taken) < len(segments) and sum(s.documents for s in taken) < step:
+            taken, documents = [segments[read]], segments[read].documents
+            while read + len(taken) < len(segments) and documents < step:
                 taken.append(segments[read + len(taken)])
+                documents += taken[-1].documents
             read, step = read + len(taken), step * 4
             found_now = reader.candidates(cursor, taken, need, low, high)
             waiting = _distinct(np.concatenate([waiting, found_now]))
@@ -283,8 +274,11 @@ def scan(
         while used < len(ready) and len(found) < limit:
             part = ready[used : used + chunk]
             used += len(part)
-            passed = _checked(cursor, reader.backend, need, exists, part)
-            found.extend(passed)
+            for number, match in zip(
+                part.tolist(), reader.check_numbers(cursor, part), strict=True
+            ):
+                if match is not None and (need.tier is None or match.tier == need.tier):
+                    found.append((number, match.article_id))
             checked += len(part)
             chunk = _next_chunk(limit - len(found), (len(found) + 1) / (checked + 1))
         if used:
@@ -298,17 +292,3 @@ def _next_chunk(missing: int, passing: float) -> int:
     """Enough candidates to find the ``missing`` matches at the share passing so far
     (with a margin), so a search seldom needs a third check, nor checks far too many."""
     return max(FIRST_CHUNK, min(LAST_CHUNK, int(missing / max(passing, 0.02) * 1.25) + 8))
-
-
-def _checked(cursor, backend, need: Need, exists, numbers: np.ndarray) -> list[tuple[int, int]]:
-    condition, params = backend.among("e.docno", numbers.tolist())
-    check_sql, check_params = need.check
-    exists_sql, exists_params = exists
-    cursor.execute(
-        f"SELECT e.docno, e.article_id FROM {ENTRY} e WHERE {condition} "
-        f"AND e.article_id IS NOT NULL AND {check_sql} "
-        f"AND EXISTS ({exists_sql})",
-        [*params, *check_params, *exists_params],
-    )
-    passed = dict(cursor.fetchall())
-    return [(n, passed[n]) for n in numbers.tolist() if n in passed]

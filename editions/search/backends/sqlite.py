@@ -58,18 +58,36 @@ def table_exists(cursor, name: str) -> bool:
     return cursor.fetchone() is not None
 
 
+#: Where the replaced index waits to be dropped once the swap is committed.
+OLD = "_old"
+
+
 def swap_in(cursor, suffix: str) -> None:
-    """Replace the live index by the one built under ``suffix`` (inside a transaction)."""
+    """Replace the live index by the one built under ``suffix`` (inside a transaction).
+
+    The old tables are only renamed (:data:`OLD`), and dropped by :func:`drop_old`
+    after the swap commits: SQLite frees a dropped table page by page, a minute or
+    more for a million articles' index, and readers would wait for it.
+    """
     # SQLite checks every trigger when a table is renamed: the one naming the entry
     # table goes while there is none.
     cursor.execute(f"DROP TRIGGER IF EXISTS {PENDING}_delete")
-    drop_schema(cursor)
+    drop_schema(cursor, OLD)
+    for index in ("edition", "indexed"):
+        cursor.execute(f"DROP INDEX IF EXISTS {ENTRY}_{index}")
     for table in (ENTRY, SEGMENT, POSTING):
+        if table_exists(cursor, table):
+            cursor.execute(f"ALTER TABLE {table} RENAME TO {table}{OLD}")
         cursor.execute(f"ALTER TABLE {table}{suffix} RENAME TO {table}")
     for index, column in (("edition", "edition_id"), ("indexed", "indexed_at")):
         cursor.execute(f"DROP INDEX {ENTRY}{suffix}_{index}")
         cursor.execute(f"CREATE INDEX {ENTRY}_{index} ON {ENTRY} ({column})")
     _create_delete_trigger(cursor)
+
+
+def drop_old(cursor) -> None:
+    """Drop the index a swap replaced (outside the swap's transaction)."""
+    drop_schema(cursor, OLD)
 
 
 def lock_writes(cursor) -> None:
@@ -94,6 +112,12 @@ def contains(column: str) -> str:
 def among(column: str, values: Iterable[int]) -> tuple[str, list]:
     """``column`` is one of ``values``: one parameter however many there are."""
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(map(int, values)))]
+
+
+def fetch_binary(cursor, sql: str, params: list) -> list[tuple]:
+    """The rows of a query (blobs come as bytes already)."""
+    cursor.execute(sql, params)
+    return cursor.fetchall()
 
 
 def insert_rows(cursor, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
