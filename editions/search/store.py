@@ -34,8 +34,8 @@ from .names import ENTRY, POSTING, RETIRE, SEGMENT
 ENTRY_COLUMNS = ("docno", "article_id", "edition_id", "digest", "indexed_at", "head", "body")
 _CHUNK = 500
 #: Segments of fewer documents than this are merged, eight of a size class at once:
-#: a merged segment holds at most 8,192 documents, as a rebuild's do (cutting one
-#: takes about 30 bytes of memory per character and pair: 500 MB at most).
+#: a merged segment holds at most 8,192 documents (cutting one takes about 30 bytes of
+#: memory per character and pair: 500 MB at most; a rebuild's hold twice as many).
 MERGE_BELOW = 1025
 MERGE_FANOUT = 8
 

@@ -10,14 +10,19 @@ from tqdm import tqdm
 
 from editions.search import search_index_flush
 from editions.search.indexing import pending_count
-from editions.search.rebuild import rebuild
+from editions.search.rebuild import BATCH, rebuild
 
 
 class Command(BaseCommand):
     help = "Rebuild the full-text search index without taking search offline."
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=8192, help="articles per segment")
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=BATCH,
+            help=f"articles per segment (default {BATCH}; less memory with fewer)",
+        )
         parser.add_argument("--restart", action="store_true", help="drop a half-built index")
         parser.add_argument("--pending", action="store_true", help="only the queued articles")
 
