@@ -36,6 +36,11 @@ def test_tables_a_stopped_swap_left_are_dropped_by_the_next_rebuild(edition):
     with connection.cursor() as cursor:
         for table in (sqlite.ENTRY, sqlite.SEGMENT, sqlite.POSTING):
             cursor.execute(f"CREATE TABLE {table}{sqlite.OLD} (id INTEGER PRIMARY KEY)")
+        # more rows than one statement deletes: the drop goes a chunk at a time
+        cursor.executemany(
+            f"INSERT INTO {sqlite.POSTING}{sqlite.OLD} (id) VALUES (%s)",
+            [(n,) for n in range(2 * sqlite._DROP_CHUNK + 3)],
+        )
     assert len(search_tables()) == len(before) + 3
     call_command("rebuild_search_index", verbosity=0)
     assert search_tables() == before

@@ -90,12 +90,18 @@ def _in_head(backend, query: Query) -> tuple[str, list]:
 def tier_needs(backend, query: Query) -> list[Need]:
     """A need per tier, from the best down; each finds only its own tier's matches
     (:func:`check`), its candidates from its own tokens: the head's for the first,
-    the words as typed together for the second."""
+    the words as typed together for the second.
+
+    Every tier's candidates are candidates of the match too (the head's tokens are
+    also the whole text's; the second tier asks for every word's tokens besides
+    those of the words together): the check leaves the short words to the postings
+    (:func:`_exact`), so it may only ever see numbers whose postings hold them.
+    """
     match = match_need(backend, query)
     tiers = [Need(tuple(_group(t, head=True) for t in query.terms), match.check, HEAD_TIER)]
     if query.together:
-        groups = (tuple(tuple(postings.string_tokens(s)) for s in query.together),)
-        tiers.append(Need(groups, match.check, TOGETHER_TIER))
+        together = (tuple(tuple(postings.string_tokens(s)) for s in query.together),)
+        tiers.append(Need(match.groups + together, match.check, TOGETHER_TIER))
     tiers.append(Need(match.groups, match.check, OTHER_TIER))
     return tiers
 

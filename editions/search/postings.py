@@ -140,7 +140,7 @@ def build(numbers: list[int], heads: list[str], bodies: list[str]) -> Segment:
     counts = np.diff(np.append(heads_at, len(pairs)))
     # A list longer than a bitmap of the segment's documents is stored as the bitmap.
     words = (count + 15) // 16
-    dense = counts > words
+    dense = as_bitmaps(counts, words)
     sizes = np.where(dense, words, counts)
     offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
@@ -182,6 +182,11 @@ def build(numbers: list[int], heads: list[str], bodies: list[str]) -> Segment:
         )
     numbers_array = np.asarray(numbers, dtype="<u4")
     return Segment(count, int(numbers[0]), int(numbers[-1]), buckets, numbers_array.tobytes(), rows)
+
+
+def as_bitmaps(counts: np.ndarray, words: int) -> np.ndarray:
+    """Which lists are stored as bitmaps of ``words`` 16-bit words: those longer."""
+    return counts > words
 
 
 def _bitmap_positions(starts: np.ndarray, words: int) -> np.ndarray:

@@ -7,9 +7,10 @@ page's articles by id) and :meth:`SearchQuerySetMixin.search_facets` (counts per
 year and section). Both let the index drive (:mod:`.scan`): it is read in number
 order and stopped after one page, and every other filter of the queryset
 (published editions, paper, section, page, whatever a caller adds) is checked per
-candidate by a correlated ``EXISTS`` built from the queryset itself, so no filter
-is written twice and ``published()`` stays the one definition of what readers may
-see. The two share one reading of the index (its segments and postings).
+candidate by a correlated subquery built from the queryset itself (it also gives the
+article's section, for the facets), so no filter is written twice and
+``published()`` stays the one definition of what readers may see. The two share one
+reading of the index: its segments, postings and every candidate's check.
 
 Ranking is by tiers, best first: every word in the kicker, title or subtitle (2);
 the words standing together as typed (1); the rest (0). Within a tier newer editions come

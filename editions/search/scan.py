@@ -4,9 +4,10 @@ A scan walks the segments from the newest documents down (or the oldest up),
 takes the candidates their postings give, and has the database check them in
 number order, a chunk at a time: the words as substrings of the stored runs
 (exact, whatever the postings said), the article still indexed under that number,
-and every filter of the caller's queryset (a correlated ``EXISTS``). It stops as
-soon as it has what was asked, so "the newest 21 of a million matches" reads the
-newest segment's postings and checks a few dozen rows.
+and every filter of the caller's queryset (a correlated subquery), each candidate
+once per search (:class:`Reader`). It stops as soon as it has what was asked, so
+"the newest 21 of a million matches" reads the newest segment's postings and checks
+a few dozen rows.
 
 A candidate is final once no segment left to read can hold a number above it
 (below it, oldest first); segments are read in growing groups (:data:`FIRST_READ`

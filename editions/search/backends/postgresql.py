@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
+from functools import partial
 
 import psycopg
 
-from ..names import ENTRY, PENDING, POSTING, RETIRE, SEGMENT
+from ..names import ENTRY, PENDING, POSTING, SEGMENT
 
 __all__ = ["ENTRY", "PENDING", "POSTING", "SEGMENT"]
 
@@ -131,11 +132,25 @@ def fetch_binary(cursor, sql: str, params: list) -> list[tuple]:
     """The rows of a query, in PostgreSQL's binary format: a ``bytea`` comes as its
     bytes. (Django's cursors ask for text, in which the packed postings travel in
     hex, twice their size, encoded and decoded on both sides: 40% of a posting read.)
-    Logged and counted as Django's own queries are."""
+
+    Run as Django runs its own: refused in a broken transaction, through the
+    connection's execute wrappers (tracing, query counting), logged when queries
+    are, its errors Django's."""
+    connection = cursor.db
+    connection.validate_no_broken_transaction()
+    rows: list[tuple] = []
+
+    def execute(sql, params, many, context):
+        with psycopg.Cursor(connection.connection) as binary:
+            binary.execute(sql, params, binary=True)
+            rows.extend(binary.fetchall())
+
+    for wrapper in reversed(connection.execute_wrappers):
+        execute = partial(wrapper, execute)
     logged = cursor.debug_sql(sql, params) if hasattr(cursor, "debug_sql") else nullcontext()
-    with logged, cursor.db.wrap_database_errors, psycopg.Cursor(cursor.db.connection) as binary:
-        binary.execute(sql, params, binary=True)
-        return binary.fetchall()
+    with logged, connection.wrap_database_errors:
+        execute(sql, params, False, {"connection": connection, "cursor": cursor})
+    return rows
 
 
 def insert_rows(cursor, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
@@ -167,14 +182,21 @@ def create_triggers(cursor) -> None:
 
 
 def install_triggers(cursor) -> None:
-    """Every write to an article's text, by the ORM, in bulk or by hand, queues it; a
-    deleted article leaves the index at once. Idempotent (run after every ``migrate``,
-    as on SQLite)."""
+    """Every write to an article's text, by the ORM, in bulk or by hand, queues it, and
+    so does its deletion. Idempotent (run after every ``migrate``, as on SQLite).
+
+    A deleted article leaves the results at once (every match is checked against the
+    articles), and its number is retired by the next flush, which finds it gone. The
+    trigger does not retire it itself: the deleting transaction would then hold the
+    entry's row, and a flush holding the writers' lock and wanting that row would
+    deadlock with it if the transaction went on to save an article. (Article ids come
+    from a sequence and are never given again, so the number cannot meanwhile match
+    another article.)"""
     cursor.execute(
         f"CREATE OR REPLACE FUNCTION {PENDING}_article() RETURNS trigger LANGUAGE plpgsql "
         "AS $$ BEGIN IF TG_OP = 'DELETE' THEN "
-        f"DELETE FROM {PENDING} WHERE article_id = OLD.id; "
-        f"{RETIRE} WHERE article_id = OLD.id; RETURN OLD; END IF; "
+        f"INSERT INTO {PENDING} (article_id) VALUES (OLD.id) ON CONFLICT DO NOTHING; "
+        "RETURN OLD; END IF; "
         f"INSERT INTO {PENDING} (article_id) VALUES (NEW.id) ON CONFLICT DO NOTHING; "
         "RETURN NEW; END $$"
     )

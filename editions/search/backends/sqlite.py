@@ -85,8 +85,25 @@ def swap_in(cursor, suffix: str) -> None:
     _create_delete_trigger(cursor)
 
 
+#: Rows deleted per statement when the replaced index is dropped.
+_DROP_CHUNK = 2000
+
+
 def drop_old(cursor) -> None:
-    """Drop the index a swap replaced (outside the swap's transaction)."""
+    """Drop the index a swap replaced, after the swap: a few thousand rows per
+    statement, each its own transaction outside a ``transaction.atomic()``, so a
+    writer (an import, an editor's save) waits for one of them, never for the whole
+    drop (SQLite holds its one write lock for as long as a ``DROP TABLE`` runs)."""
+    for table in (POSTING, SEGMENT, ENTRY):
+        name = f"{table}{OLD}"
+        if not table_exists(cursor, name):
+            continue
+        while True:
+            cursor.execute(
+                f"DELETE FROM {name} WHERE rowid IN (SELECT rowid FROM {name} LIMIT {_DROP_CHUNK})"
+            )
+            if cursor.rowcount < _DROP_CHUNK:
+                break
     drop_schema(cursor, OLD)
 
 

@@ -1,0 +1,79 @@
+"""The postings' two forms of a list (document indexes, or a bitmap where shorter), and
+rows written before bitmaps existed, read alike."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from editions.search import postings
+from editions.search.postings import bucket, build, lookup, string_tokens
+
+
+def every_list(segment) -> dict[int, list[int]]:
+    """Each token of a segment with the document indexes its row lists."""
+    found = {}
+    for _, row in segment.rows:
+        count = int.from_bytes(row[:8], "little")
+        for token in np.frombuffer(row, dtype="<u8", count=count, offset=8).tolist():
+            found[token] = lookup(row, token).tolist()
+    return found
+
+
+def corpus(documents: int, seed: int) -> tuple[list[str], list[str]]:
+    """Texts of a few common characters (lists long enough to be bitmaps) and a few
+    rare ones (short lists), so rows mix both forms."""
+    rng = random.Random(seed)
+    common, rare = "国家人民", "春耕政协主席"
+    heads = ["".join(rng.choices(common + rare, k=rng.randint(0, 4))) for _ in range(documents)]
+    bodies = [
+        " ".join("".join(rng.choices(common, k=5)) + rng.choice(rare) for _ in range(3))
+        for _ in range(documents)
+    ]
+    return heads, bodies
+
+
+def expected(heads: list[str], bodies: list[str], token: int) -> list[int]:
+    """The documents holding ``token``, worked out from the texts themselves."""
+    head = bool(token & postings.HEAD)
+    across = bool(token & postings.ACROSS)
+    first = chr((token >> postings.CHAR_BITS) & 0x1FFFFF)
+    second = chr(token & 0x1FFFFF) if token & 0x1FFFFF else ""
+    string = f"{first} {second}" if across else first + second
+    texts = heads if head else [f"{h} {b}" for h, b in zip(heads, bodies, strict=True)]
+    return [n for n, text in enumerate(texts) if string in text]
+
+
+@pytest.mark.parametrize("documents", [1, 15, 16, 17, 37, 100, 1000])
+def test_long_lists_are_bitmaps_and_read_as_lists(documents):
+    heads, bodies = corpus(documents, documents)
+    segment = build(list(range(5, 5 + documents)), heads, bodies)
+    lists = every_list(segment)
+    assert lists
+    for token, listed in lists.items():
+        assert listed == expected(heads, bodies, token), hex(token)
+    if documents >= 17:  # some lists are longer than a bitmap of the documents
+        assert any(len(listed) > (documents + 15) // 16 for listed in lists.values())
+
+
+def test_rows_of_lists_only_are_read_as_before(monkeypatch):
+    """Rows written before bitmaps (every list as indexes) read the same."""
+    heads, bodies = corpus(300, 7)
+    numbers = list(range(300))
+    with_bitmaps = every_list(build(numbers, heads, bodies))
+    monkeypatch.setattr(postings, "as_bitmaps", lambda counts, words: counts < 0)
+    lists_only = build(numbers, heads, bodies)
+    assert every_list(lists_only) == with_bitmaps
+    row = dict(lists_only.rows)
+    token = string_tokens("国家")[0]
+    assert lookup(row[bucket(token, lists_only.buckets)], token).tolist() == expected(
+        heads, bodies, token
+    )
+
+
+def test_a_bitmap_costs_a_sixteenth_of_a_full_list():
+    heads, bodies = [""] * 4096, ["国家"] * 4096
+    segment = build(list(range(4096)), heads, bodies)
+    assert sum(len(row) for _, row in segment.rows) < 4 * (4096 * 2 // 16) + 200

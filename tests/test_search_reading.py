@@ -1,0 +1,76 @@
+"""One search's reading of the index: every candidate checked once and shared by the
+page's tiers and the facets, whichever asks first."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from editions.models import Article
+from editions.search.text import fold
+from tests.factories import ArticleFactory, EditionFactory, PageFactory
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = ["国家", "国家 主席 人民", '"国家 主席"', "主席 -人民", "春耕生产"]
+
+
+@pytest.fixture
+def archive():
+    """Articles over three years and two sections, some holding the words apart, some
+    together, some in the title; one whose text has the pairs of "国家 主席 人民"
+    as typed together but not 主席 itself."""
+    pages = [
+        PageFactory(edition=EditionFactory(date=datetime.date(2022 + n // 2, 5, 1 + n)), number=1)
+        for n in range(6)
+    ]
+    texts = [
+        ("国家主席会见", "人民代表。"),
+        ("要闻", "国家，主席，人民，春耕生产。"),
+        ("会议", "国家 主席 人民"),
+        ("春耕", "春耕生产国家。"),
+        ("另文", "国家主义，出席人民。"),  # 国家, 家主, 席人, 人民: no 主席
+        ("无关", "天气。"),
+        ("主席讲话", "主席说，春耕。"),
+    ]
+    for n in range(35):
+        title, body = texts[n % len(texts)]
+        ArticleFactory(page=pages[n % len(pages)], position=n + 1, title=title, body=body)
+
+
+def terms_of(q: str) -> list[str]:
+    return [w.strip('"') for w in q.split() if not w.startswith("-")]
+
+
+def excluded(q: str) -> list[str]:
+    return [w[1:] for w in q.split() if w.startswith("-")]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_every_match_the_reader_keeps_holds_every_word(archive, q):
+    """The check leaves one- and two-character words to the postings, so no scan may
+    check a number its postings do not give for every word (the words-together tier
+    included): what the reader keeps as a match must hold them all."""
+    queryset = Article.objects.published().search(q)
+    queryset.search_page(size=3)
+    queryset.search_facets()
+    reader = queryset.__dict__["_search_reading"][0]
+    kept = {c.article_id for c in reader.checked.values() if c is not None}
+    assert kept
+    for article in Article.objects.filter(pk__in=kept):
+        text = fold(" ".join([article.kicker, article.title, article.subtitle, article.body]))
+        assert all(term in text for term in terms_of(q)), (q, article.body)
+        assert not any(term in text for term in excluded(q)), (q, article.body)
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_facets_first_or_page_first_give_the_same(archive, q):
+    fresh = Article.objects.published().search(q)
+    page, facets = fresh.search_page(size=4), fresh.search_facets()
+    other = Article.objects.published().search(q)
+    facets_first, page_after = other.search_facets(), other.search_page(size=4)
+    assert facets_first == facets
+    assert [a.pk for a in page_after.articles] == [a.pk for a in page.articles]
+    assert page_after.next_after == page.next_after
+    assert facets.total == Article.objects.published().search(q).count()
