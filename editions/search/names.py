@@ -6,9 +6,15 @@ POSTING = "editions_search_posting"  # one row per segment and bucket: packed po
 PENDING = "editions_search_pending"  # articles written since they were last indexed
 STATE = "editions_search_state"  # SQLite: the last segment number given
 
+
 #: A number whose article left (deleted, or indexed again under a new number) is
 #: *retired*, never deleted: its row stays without article or text, so the number is
 #: never given again and the postings that still list it never point at another
 #: article. (Without that, a word of one or two characters, exact in the postings,
 #: would need its text checked too.) A rebuild starts without them.
-RETIRE = f"UPDATE {ENTRY} SET article_id = NULL, head = '', body = ''"
+def retire(table: str = ENTRY) -> str:
+    """The statement that retires numbers (add its ``WHERE``), on ``table`` (a rebuild's)."""
+    return f"UPDATE {table} SET article_id = NULL, head = '', body = ''"
+
+
+RETIRE = retire()

@@ -23,13 +23,12 @@ class Need:
     """What one scan looks for.
 
     ``groups``: every group must be met; a group is met by any of its
-    alternatives; an alternative lists tokens that must all be present. ``check``:
-    the SQL condition (on the entry ``e``) that decides a match, with its
-    parameters. ``tier``: only the matches of this tier (None: every match).
+    alternatives; an alternative lists tokens that must all be present. ``tier``:
+    only the matches of this tier (None: every match). What decides a match is the
+    search's :class:`Check`, the same for every need.
     """
 
     groups: tuple[tuple[tuple[int, ...], ...], ...]
-    check: tuple[str, list]
     tier: int | None = None
 
     @property
@@ -72,22 +71,27 @@ def _exact(term: Term) -> bool:
     return all(len(alt.replace(" ", "")) <= 2 for alt in term.alternatives)
 
 
-def match_need(backend, query: Query, *, text: bool = False) -> Need:
-    """Every word, none of the excluded ones. The words the postings decide alone
+def match_need(query: Query) -> Need:
+    """Every word (the excluded ones are the check's to leave out)."""
+    return Need(tuple(_group(t) for t in query.terms))
+
+
+def match_check(backend, query: Query, *, text: bool = False) -> tuple[str, list]:
+    """The SQL condition (on the entry ``e``) that decides a match of a candidate:
+    every word, none of the excluded ones. The words the postings decide alone
     (:func:`_exact`: most Chinese queries) are not checked again on the text, unless
     ``text`` (a check with no postings before it)."""
-    check = _and(
+    return _and(
         [_has(backend, t.alternatives) for t in query.terms if text or not _exact(t)]
         + [_not(_has(backend, t.alternatives)) for t in query.excluded]
     )
-    return Need(tuple(_group(t) for t in query.terms), check)
 
 
 def _in_head(backend, query: Query) -> tuple[str, list]:
     return _and([_has(backend, t.alternatives, ("e.head",)) for t in query.terms])
 
 
-def tier_needs(backend, query: Query) -> list[Need]:
+def tier_needs(query: Query) -> list[Need]:
     """A need per tier, from the best down; each finds only its own tier's matches
     (:func:`check`), its candidates from its own tokens: the head's for the first,
     the words as typed together for the second.
@@ -97,12 +101,12 @@ def tier_needs(backend, query: Query) -> list[Need]:
     those of the words together): the check leaves the short words to the postings
     (:func:`_exact`), so it may only ever see numbers whose postings hold them.
     """
-    match = match_need(backend, query)
-    tiers = [Need(tuple(_group(t, head=True) for t in query.terms), match.check, HEAD_TIER)]
+    match = match_need(query)
+    tiers = [Need(tuple(_group(t, head=True) for t in query.terms), HEAD_TIER)]
     if query.together:
         together = (tuple(tuple(postings.string_tokens(s)) for s in query.together),)
-        tiers.append(Need(match.groups + together, match.check, TOGETHER_TIER))
-    tiers.append(Need(match.groups, match.check, OTHER_TIER))
+        tiers.append(Need(match.groups + together, TOGETHER_TIER))
+    tiers.append(Need(match.groups, OTHER_TIER))
     return tiers
 
 
@@ -115,4 +119,4 @@ def check(backend, query: Query) -> Check:
         cases.append(f"WHEN {together[0]} THEN {TOGETHER_TIER}")
         params += together[1]
     tier = (f"CASE {' '.join(cases)} ELSE {OTHER_TIER} END", params)
-    return Check(match_need(backend, query).check, tier)
+    return Check(match_check(backend, query), tier)

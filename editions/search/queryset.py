@@ -93,15 +93,17 @@ class SearchMatch(Expression):
             return "1 = 1", []
         column, column_params = compiler.compile(self.expression)
         backend = backends.for_connection(connection)
-        need = needs.match_need(backend, parsed(self.text))
+        query = parsed(self.text)
         with connection.cursor() as cursor:
-            numbers = scan.every_candidate(cursor, backend, need, FILTER_CANDIDATES)
+            numbers = scan.every_candidate(
+                cursor, backend, needs.match_need(query), FILTER_CANDIDATES
+            )
         if numbers is not None:
             among, among_params = backend.among("e.docno", numbers.tolist())
-            check, params = need.check
+            check, params = needs.match_check(backend, query)
             check, params = f"{among} AND {check}", [*among_params, *params]
         else:  # too many to list: every document's runs checked
-            check, params = needs.match_need(backend, parsed(self.text), text=True).check
+            check, params = needs.match_check(backend, query, text=True)
         return (
             f"{column} IN (SELECT e.article_id FROM {ENTRY} e "
             f"WHERE e.article_id IS NOT NULL AND {check})",
@@ -160,46 +162,45 @@ class SearchQuerySetMixin:
             clone._search_high = min(clone._search_high, day_key(following))
         return clone
 
-    def _search_ready(self):
-        """The backend, and the scalar subquery of every filter but the match:
-        correlated on the entry's article, it gives the article's section (0 for none)
-        if the article passes them, NULL if not; None when nothing can match."""
+    def _reading(self) -> tuple[scan.Reader, needs.Need, list[needs.Need]] | None:
+        """The index as this search reads it, and what it looks for (every match; each
+        tier's), made once and shared by its page and its facets; None when nothing
+        can match.
+
+        The reader checks candidates with a scalar subquery of every filter of the
+        queryset but the match: correlated on the entry's article, it gives the
+        article's section (0 for none) if the article passes them, NULL if not.
+        """
         if not self.search_query or self.query.is_empty():
             return None
-        connection = connections[self.db]
-        with _index_driven():
-            inner = (
-                self.order_by()
-                .filter(pk=RawSQL("e.article_id", ()))
-                .values(search_section=Coalesce("page__section_id", 0))[:1]
-            )
-            sql, params = inner.query.get_compiler(using=self.db).as_sql()
-        return backends.for_connection(connection), (sql, list(params))
-
-    def _reading(self, backend, visible) -> tuple[scan.Reader, needs.Need, list[needs.Need]]:
-        """The index as this search reads it, and what it looks for (every match; each
-        tier's), made once and shared by its page and its facets."""
         reading = self.__dict__.get("_search_reading")
-        if reading is None or reading[0].backend is not backend:
+        if reading is None:
+            with _index_driven():
+                inner = (
+                    self.order_by()
+                    .filter(pk=RawSQL("e.article_id", ()))
+                    .values(search_section=Coalesce("page__section_id", 0))[:1]
+                )
+                sql, params = inner.query.get_compiler(using=self.db).as_sql()
+            backend = backends.for_connection(connections[self.db])
             query = self.search_query
-            match, tiers = needs.match_need(backend, query), needs.tier_needs(backend, query)
             reader = scan.Reader(
                 backend,
                 self._search_low,
                 self._search_high,
                 needs.check(backend, query),
-                visible,
+                (sql, list(params)),
             )
-            reading = self.__dict__["_search_reading"] = (reader, match, tiers)
+            reading = (reader, needs.match_need(query), needs.tier_needs(query))
+            self.__dict__["_search_reading"] = reading
         return reading
 
     def search_page(self, *, order: str = "relevance", after: int | None = None, size: int = 20):
         """One page of results, best first (or newest, or oldest), after the rank ``after``."""
-        ready = self._search_ready()
-        if ready is None:
+        reading = self._reading()
+        if reading is None:
             return SearchPage([])
-        backend, visible = ready
-        reader, match, tiers = self._reading(backend, visible)
+        reader, match, tiers = reading
         low, high = self._search_low, self._search_high
         found: list[tuple[int, int]] = []  # (rank, article id)
         with connections[self.db].cursor() as cursor:
@@ -263,13 +264,12 @@ class SearchQuerySetMixin:
 
     def search_facets(self, *, limit: int = FACET_LIMIT) -> Facets:
         """How many matches per year and per section (of the newest ``limit`` at most)."""
-        ready = self._search_ready()
-        if ready is None:
+        reading = self._reading()
+        if reading is None:
             return Facets()
-        backend, visible = ready
         from editions.models import Section
 
-        reader, match, _ = self._reading(backend, visible)
+        reader, match, _ = reading
         with connections[self.db].cursor() as cursor:
             matches = scan.scan(
                 cursor,
@@ -281,7 +281,7 @@ class SearchQuerySetMixin:
                 limit=limit + 1,
             )
         rows = [(n, reader.checked[n].section) for n, _ in matches]
-        section_ids = {section for _, section in rows if section is not None}
+        section_ids = {section for _, section in rows if section}  # 0: none
         sections = (
             {
                 pk: (slug, name)

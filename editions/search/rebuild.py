@@ -23,7 +23,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from . import backends, store
 from .documents import SOURCE_FIELDS, day_number, document
-from .names import ENTRY, RETIRE
+from .names import retire
 
 BUILD = "_build"
 #: Articles per segment a rebuild cuts. Fewer, larger segments are fewer posting rows
@@ -191,7 +191,7 @@ def _catch_up(cursor, backend, using: str, started: float) -> None:
 
     table = backend.ENTRY + BUILD
     cursor.execute(
-        RETIRE.replace(ENTRY, table, 1) + " WHERE article_id IS NOT NULL AND NOT EXISTS "
+        retire(table) + " WHERE article_id IS NOT NULL AND NOT EXISTS "
         f"(SELECT 1 FROM {Article._meta.db_table} a WHERE a.id = {table}.article_id)"
     )
     cursor.execute(

@@ -8,8 +8,9 @@ Three tables (:mod:`.names`), the same on both databases:
 * the *postings*: one row per segment and bucket (``segment << 16 | bucket``).
 
 A segment is never changed once written. A changed article gets a new number in a
-new segment and its entry moves there; a deleted one's number is retired (the
-database trigger does it at once; :data:`.names.RETIRE`). What its old segment
+new segment and its entry moves there; a deleted one's number is retired
+(:data:`.names.RETIRE`: by SQLite's delete trigger at once, on PostgreSQL by the
+flush of the queue its trigger fills). What its old segment
 still says of the old number is then *garbage*: harmless, since every candidate is
 checked against the entries and a retired number is never given again, and gone
 when the segment is merged or the index rebuilt.
@@ -29,7 +30,7 @@ from collections.abc import Sequence
 
 from . import postings
 from .documents import DAY_BITS, DAY_SIZE, Document, document
-from .names import ENTRY, POSTING, RETIRE, SEGMENT
+from .names import ENTRY, POSTING, SEGMENT, retire
 
 ENTRY_COLUMNS = ("docno", "article_id", "edition_id", "digest", "indexed_at", "head", "body")
 _CHUNK = 500
@@ -266,7 +267,7 @@ def remove(cursor, backend, article_ids: Sequence[int], suffix: str = "") -> Non
     """Take these articles out: their numbers are retired (:data:`.names.RETIRE`), their
     postings garbage until a merge."""
     ids = list(article_ids)
-    retire = RETIRE.replace(ENTRY, f"{ENTRY}{suffix}", 1)
+    statement = retire(f"{ENTRY}{suffix}")
     for start in range(0, len(ids), _CHUNK):
         condition, params = backend.among("article_id", ids[start : start + _CHUNK])
-        cursor.execute(f"{retire} WHERE {condition}", params)
+        cursor.execute(f"{statement} WHERE {condition}", params)
