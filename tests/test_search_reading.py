@@ -6,8 +6,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from editions.models import Article
+from editions.search import scan
 from editions.search.text import fold
 from tests.factories import ArticleFactory, EditionFactory, PageFactory
 
@@ -74,3 +78,41 @@ def test_facets_first_or_page_first_give_the_same(archive, q):
     assert [a.pk for a in page_after.articles] == [a.pk for a in page.articles]
     assert page_after.next_after == page.next_after
     assert facets.total == Article.objects.published().search(q).count()
+
+
+def test_a_rare_words_candidates_are_checked_in_one_statement(archive, monkeypatch):
+    """Segments are read on while their candidates cannot fill a check: the few
+    candidates of a rare word, one or two in each of many segments, are checked
+    together rather than a segment's worth at a time (a statement each)."""
+    call_command("rebuild_search_index", "--batch-size", "5", verbosity=0)  # in date order
+    monkeypatch.setattr(scan, "FIRST_READ", 1)  # a segment per read, were it not for this
+    queryset = Article.objects.published().search("主席讲话")
+    with CaptureQueriesContext(connection) as queries:
+        page = queryset.search_page(order="newest", size=20)
+    reader = queryset.__dict__["_search_reading"][0]
+    assert len(reader.segments) > 3
+    checks = [q for q in queries.captured_queries if "SELECT e.docno" in q["sql"]]
+    assert len(checks) == 1
+    assert {a.pk for a in page.articles} == set(
+        Article.objects.filter(title="主席讲话").values_list("pk", flat=True)
+    )
+
+
+def test_postgresql_finds_an_articles_page_by_its_id_in_an_index(db):
+    """The check of every candidate looks up its article's page: on PostgreSQL an index
+    holds both, so the lookup need not read the article's row (a read from disk per
+    candidate when the archive is not all in memory). SQLite finds the row by id in
+    the table's own tree, and has no such index."""
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "editions_article")
+    covering = indexes.get("editions_article_id_page")
+    if connection.vendor == "postgresql":
+        assert covering is not None
+        assert covering["columns"] == ["id", "page_id"]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'editions_article_id_page'"
+            )
+            assert cursor.fetchone()[0].endswith("(id) INCLUDE (page_id)")
+    else:
+        assert covering is None

@@ -114,14 +114,14 @@ def test_archive_query_count(client, django_assert_num_queries, other_paper, edi
 
 
 @pytest.mark.parametrize(
-    ("pages", "queries"), [(1, 8), (8, 9)], ids=["few results", "many results"]
+    ("pages", "queries"), [(1, 7), (8, 8)], ids=["few results", "many results"]
 )
 def test_search_query_count(
     client, django_assert_num_queries, django_assert_max_num_queries, other_paper, pages, queries
 ):
     build_edition(date=LARGE, pages=pages, articles_per_page=5)
-    # the papers; the index's segments; the postings of the title tier's tokens, then
-    # of the body's; the segments' maps; the check of the candidates (once, whichever
+    # the papers; the index's segments; the postings of every tier's tokens (at once);
+    # the segments' maps; the check of the candidates (once, whichever
     # of the tiers and the facets asks first); the page's articles; the facets' section
     # names. With many results, the facets check the candidates past the page's first
     # chunk: one query more.

@@ -184,14 +184,16 @@ class SearchQuerySetMixin:
                 sql, params = inner.query.get_compiler(using=self.db).as_sql()
             backend = backends.for_connection(connections[self.db])
             query = self.search_query
+            match, tiers = needs.match_need(query), needs.tier_needs(query)
             reader = scan.Reader(
                 backend,
                 self._search_low,
                 self._search_high,
                 needs.check(backend, query),
                 (sql, list(params)),
+                frozenset().union(match.tokens, *(need.tokens for need in tiers)),
             )
-            reading = (reader, needs.match_need(query), needs.tier_needs(query))
+            reading = (reader, match, tiers)
             self.__dict__["_search_reading"] = reading
         return reading
 

@@ -75,6 +75,11 @@ class Reader:
     filter of the search, giving a value that is never NULL (the section, for the
     facets) for an article that passes them and NULL for one that does not: one
     lookup of the article's rows gives both.
+
+    ``tokens``: every token the search's scans may look for. A read of a group of
+    segments takes their rows for all of them at once: the scans of one search walk
+    the same segments, newest first, and a statement each would cost more than the
+    few rows read ahead.
     """
 
     def __init__(
@@ -84,9 +89,10 @@ class Reader:
         high: int,
         check: Check | None = None,
         visible: tuple[str, list] = ("0", []),
+        tokens: frozenset[int] = frozenset(),
     ):
         self.backend, self.low, self.high = backend, low, high
-        self.check, self.visible = check, visible
+        self.check, self.visible, self.tokens = check, visible, tokens
         self.segments: list[SegmentRow] | None = None
         self.rows: dict[int, bytes | None] = {}
         self.checked: dict[int, Checked | None] = {}
@@ -143,10 +149,12 @@ class Reader:
         return found
 
     def _read(self, cursor, segments: list[SegmentRow], tokens: set[int]) -> None:
-        wanted = {
-            s.id << 16 | postings.bucket(token, s.buckets) for s in segments for token in tokens
-        }
-        wanted -= self.rows.keys()
+        def row_ids(tokens):
+            return {s.id << 16 | postings.bucket(t, s.buckets) for s in segments for t in tokens}
+
+        if row_ids(tokens) <= self.rows.keys():
+            return
+        wanted = row_ids(tokens | self.tokens) - self.rows.keys()
         if wanted:
             condition, params = self.backend.among("id", wanted)
             rows = self.backend.fetch_binary(
@@ -256,7 +264,10 @@ def scan(
     waiting = np.zeros(0, dtype=np.int64)
     read, step, chunk, checked = 0, FIRST_READ, max(FIRST_CHUNK, limit + limit // 8), 0
     while len(found) < limit:
-        if read < len(segments):
+        # A group of segments at least, and more while the candidates waiting cannot
+        # fill the next check: each round of reading and checking is two statements,
+        # and a rare word's few candidates would otherwise be checked a few at a time.
+        while read < len(segments):
             taken, documents = [segments[read]], segments[read].documents
             while read + len(taken) < len(segments) and documents < step:
                 taken.append(segments[read + len(taken)])
@@ -264,6 +275,8 @@ def scan(
             read, step = read + len(taken), step * 4
             found_now = reader.candidates(cursor, taken, need, low, high)
             waiting = _distinct(np.concatenate([waiting, found_now]))
+            if len(waiting) >= chunk:
+                break
         if read < len(segments):
             bound = segments[read].high if descending else segments[read].low
             ready = waiting[waiting > bound] if descending else waiting[waiting < bound]
