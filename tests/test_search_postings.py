@@ -77,3 +77,31 @@ def test_a_bitmap_costs_a_sixteenth_of_a_full_list():
     heads, bodies = [""] * 4096, ["国家"] * 4096
     segment = build(list(range(4096)), heads, bodies)
     assert sum(len(row) for _, row in segment.rows) < 4 * (4096 * 2 // 16) + 200
+
+
+@pytest.mark.parametrize("documents", [17, 100, 1000])
+def test_lists_as_stored_intersect_as_sets(documents):
+    """Every combination of a segment's lists, some bitmaps and some indexes, meets in
+    exactly the documents common to their sets: filtered through the bitmaps' bits,
+    or the bitmaps combined byte by byte, never decoded first."""
+    from editions.search.postings import lookup_stored
+    from editions.search.scan import _all_of
+
+    heads, bodies = corpus(documents, documents + 1)
+    segment = build(list(range(5, 5 + documents)), heads, bodies)
+    rows = {}
+    for _, row in segment.rows:
+        count = int.from_bytes(row[:8], "little")
+        for token in np.frombuffer(row, dtype="<u8", count=count, offset=8).tolist():
+            rows[token] = row
+    tokens = sorted(rows)
+    stored = {token: lookup_stored(rows[token], token) for token in tokens}
+    assert {listed.dtype for listed in stored.values()} == {np.dtype("<u2"), np.dtype("u1")}
+    rng = random.Random(documents)
+    for _ in range(300):
+        chosen = rng.sample(tokens, rng.randint(1, 4))
+        sets = [set(lookup(rows[token], token).tolist()) for token in chosen]
+        found = _all_of([stored[token] for token in chosen])
+        assert found.tolist() == sorted(set.intersection(*sets)), [hex(t) for t in chosen]
+    assert _all_of([]).tolist() == []
+    assert _all_of([stored[tokens[0]], postings.EMPTY]).tolist() == []

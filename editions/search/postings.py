@@ -204,6 +204,16 @@ def _bitmaps(documents: np.ndarray, counts: np.ndarray, words: int) -> np.ndarra
 
 def lookup(row: bytes, token: int) -> np.ndarray:
     """The document indexes (ascending) listed for ``token`` in a packed row."""
+    listed = lookup_stored(row, token)
+    if listed.dtype == np.uint8:
+        return np.flatnonzero(np.unpackbits(listed, bitorder="little")).astype("<u2")
+    return listed
+
+
+def lookup_stored(row: bytes, token: int) -> np.ndarray:
+    """``token``'s list in a packed row as it is stored: its document indexes
+    (ascending, 16-bit), or for a long list its bitmap (bytes, document ``i`` at bit
+    ``i % 8`` of byte ``i // 8``), which an intersection can test without decoding."""
     count = int.from_bytes(row[:8], "little")
     tokens = np.frombuffer(row, dtype="<u8", count=count, offset=8)
     at = int(np.searchsorted(tokens, np.uint64(token)))
@@ -218,8 +228,7 @@ def lookup(row: bytes, token: int) -> np.ndarray:
         end = (len(row) - lists) // 2
     if start & _BITMAP:
         start &= _OFFSET
-        bits = np.frombuffer(row, dtype=np.uint8, count=2 * (end - start), offset=lists + 2 * start)
-        return np.flatnonzero(np.unpackbits(bits, bitorder="little")).astype("<u2")
+        return np.frombuffer(row, dtype=np.uint8, count=2 * (end - start), offset=lists + 2 * start)
     return np.frombuffer(row, dtype="<u2", count=end - start, offset=lists + 2 * start)
 
 

@@ -36,7 +36,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from . import backends, needs, scan
-from .documents import day_key, key_day
+from .documents import DAY_BITS, day_key, key_day
 from .names import ENTRY
 from .query import Query, parse
 
@@ -297,7 +297,10 @@ class SearchQuerySetMixin:
         rows = [(n, *sections.get(section, (None, None))) for n, section in rows]
         more = len(rows) > limit
         rows = rows[:limit]
-        years = Counter(key_day(key).year for key, _, _ in rows)
+        days = Counter(key >> DAY_BITS for key, _, _ in rows)
+        years = Counter()
+        for day, count in days.items():
+            years[key_day(day << DAY_BITS).year] += count
         names: dict[str, str] = {}
         sections: Counter[str] = Counter()
         for _, slug, name in rows:

@@ -104,8 +104,10 @@ def contains(column: str) -> str:
 
 
 def among(column: str, values: Iterable[int]) -> tuple[str, list]:
-    """``column`` is one of ``values``: one array parameter however many there are."""
-    return f"{column} = ANY(%s)", [list(map(int, values))]
+    """``column`` is one of ``values``: one array parameter however many there are,
+    written as the array's text (psycopg would quote a list of a thousand numbers one
+    by one, through Django's client-side binding: a millisecond or two a statement)."""
+    return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, map(int, values))) + "}"]
 
 
 #: The index's columns by name, with their types: COPY's binary format needs them.
