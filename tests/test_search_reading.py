@@ -116,3 +116,34 @@ def test_postgresql_finds_an_articles_page_by_its_id_in_an_index(db):
             assert cursor.fetchone()[0].endswith("(id) INCLUDE (page_id)")
     else:
         assert covering is None
+
+
+def test_only_the_first_segments_read_are_read_for_every_token(archive):
+    """The newest group of segments, where every scan of a search starts, is read for
+    all the search's tokens in one statement; a deeper segment only for the tokens of
+    the scan that reaches it (the title tier's walk to the oldest segment must not
+    bring the body's lists of every segment)."""
+    from editions.search import backends, postings
+
+    call_command("rebuild_search_index", "--batch-size", "5", verbosity=0)
+    body, head = set(postings.string_tokens("国家")), set(postings.string_tokens("国家", head=True))
+    reader = scan.Reader(
+        backends.for_connection(connection), 0, 1 << 62, tokens=frozenset(body | head)
+    )
+    with connection.cursor() as cursor:
+        segments = sorted(reader.load(cursor), key=lambda s: -s.high)
+        assert len(segments) > 3
+        reader._read(cursor, segments[:2], head)
+        reader._read(cursor, segments[2:], head)
+
+    def read_for(segment, tokens):
+        return {segment.id << 16 | postings.bucket(t, segment.buckets) for t in tokens}
+
+    for segment in segments[:2]:
+        assert read_for(segment, body | head) <= reader.rows.keys()
+    body_only = set()  # rows of the body's tokens alone (a row may hold both kinds)
+    for segment in segments[2:]:
+        assert read_for(segment, head) <= reader.rows.keys()
+        body_only |= read_for(segment, body) - read_for(segment, head)
+    assert body_only
+    assert not body_only & reader.rows.keys()

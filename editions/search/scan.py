@@ -78,10 +78,11 @@ class Reader:
     facets) for an article that passes them and NULL for one that does not: one
     lookup of the article's rows gives both.
 
-    ``tokens``: every token the search's scans may look for. A read of a group of
-    segments takes their rows for all of them at once: the scans of one search walk
-    the same segments, newest first, and a statement each would cost more than the
-    few rows read ahead.
+    ``tokens``: every token the search's scans may look for. The first group of
+    segments read (the newest, where every scan of the search starts) is read for all
+    of them at once, a statement where each scan would make one. Deeper segments are
+    read for the scan that gets there: the title tier's walk through every segment
+    for a rare title match must not bring the body's long lists of all of them.
     """
 
     def __init__(
@@ -97,6 +98,7 @@ class Reader:
         self.check, self.visible, self.tokens = check, visible, tokens
         self.segments: list[SegmentRow] | None = None
         self.rows: dict[int, bytes | None] = {}
+        self.first: set[int] | None = None  # the segments of the first read
         self.checked: dict[int, Checked | None] = {}
         self.found: dict[tuple, np.ndarray] = {}  # (groups, segment) -> its candidates
 
@@ -151,19 +153,22 @@ class Reader:
         return found
 
     def _read(self, cursor, segments: list[SegmentRow], tokens: set[int]) -> None:
-        def row_ids(tokens):
+        def row_ids(segments, tokens):
             return {s.id << 16 | postings.bucket(t, s.buckets) for s in segments for t in tokens}
 
-        if row_ids(tokens) <= self.rows.keys():
+        if self.first is None:
+            self.first = {s.id for s in segments}
+        wanted = row_ids(segments, tokens) - self.rows.keys()
+        if not wanted:
             return
-        wanted = row_ids(tokens | self.tokens) - self.rows.keys()
-        if wanted:
-            condition, params = self.backend.among("id", wanted)
-            rows = self.backend.fetch_binary(
-                cursor, f"SELECT id, data FROM {POSTING} WHERE {condition}", params
-            )
-            self.rows.update(dict.fromkeys(wanted))
-            self.rows.update((n, bytes(data)) for n, data in rows)
+        first = [s for s in segments if s.id in self.first]
+        wanted |= row_ids(first, self.tokens) - self.rows.keys()
+        condition, params = self.backend.among("id", wanted)
+        rows = self.backend.fetch_binary(
+            cursor, f"SELECT id, data FROM {POSTING} WHERE {condition}", params
+        )
+        self.rows.update(dict.fromkeys(wanted))
+        self.rows.update((n, bytes(data)) for n, data in rows)
 
     def candidates(
         self, cursor, segments: list[SegmentRow], need: Need, low: int, high: int
