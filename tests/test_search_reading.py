@@ -147,3 +147,27 @@ def test_only_the_first_segments_read_are_read_for_every_token(archive):
         body_only |= read_for(segment, body) - read_for(segment, head)
     assert body_only
     assert not body_only & reader.rows.keys()
+
+
+def test_the_facets_check_no_tiers(archive):
+    """The facets' candidates are checked without their tiers (which may read the
+    whole text even where the postings decided the words); a page after them asks for
+    the tiers of the matches it meets, once."""
+    queryset = Article.objects.published().search("国家 人民")
+    with CaptureQueriesContext(connection) as facets_queries:
+        facets = queryset.search_facets()
+    assert facets.total
+    checks = [
+        q["sql"]
+        for q in facets_queries.captured_queries
+        if "FROM editions_search_entry" in q["sql"]
+    ]
+    assert checks
+    assert not any("CASE" in sql for sql in checks)
+    reader = queryset.__dict__["_search_reading"][0]
+    assert {c.tier for c in reader.checked.values() if c is not None} == {None}
+    with CaptureQueriesContext(connection) as page_queries:
+        page = queryset.search_page(size=3)
+    assert page.articles
+    assert sum("CASE" in q["sql"] for q in page_queries.captured_queries) == 1
+    assert all(a.search_rank >> 56 in (0, 1, 2) for a in page.articles)

@@ -55,13 +55,13 @@ class SegmentRow:
 
 
 class Checked(NamedTuple):
-    """A candidate that matched: its article, its tier, and what the search's
-    ``visible`` query said of it (the facets' section). A tuple: a search makes a
-    thousand of them for its facets, and a frozen dataclass is several times slower
-    to make."""
+    """A candidate that matched: its article, its tier (None until a scan of the
+    tiers asks), and what the search's ``visible`` query said of it (the facets'
+    section). A tuple: a search makes a thousand of them for its facets, and a frozen
+    dataclass is several times slower to make."""
 
     article_id: int
-    tier: int
+    tier: int | None
     section: object = None
 
 
@@ -102,14 +102,24 @@ class Reader:
         self.checked: dict[int, Checked | None] = {}
         self.found: dict[tuple, np.ndarray] = {}  # (groups, segment) -> its candidates
 
-    def check_numbers(self, cursor, numbers: np.ndarray) -> list[Checked | None]:
+    def check_numbers(
+        self, cursor, numbers: np.ndarray, *, tiers: bool = False
+    ) -> list[Checked | None]:
         """Each number's match (None: no match), checked in SQL once per search: the
         words on the stored runs, the article still indexed under that number, and
-        the search's other filters (``visible``)."""
-        unknown = [n for n in numbers.tolist() if n not in self.checked]
+        the search's other filters (``visible``); with ``tiers``, each match's tier.
+
+        Only the scans of the tiers ask for them: the facets' thousand candidates
+        need no tier, and a tier is the one part of a check that may read the whole
+        text where the postings decided the words (two words together, as typed:
+        three quarters of the facets' check of two words on SQLite)."""
+        listed = numbers.tolist()
+        unknown = [n for n in listed if n not in self.checked]
         if unknown and self.check is not None:
             condition, params = self.backend.among("e.docno", unknown)
             (match, match_params), (tier, tier_params) = self.check.match, self.check.tier
+            if not tiers:
+                tier, tier_params = "NULL", []
             visible, visible_params = self.visible
             cursor.execute(
                 f"SELECT e.docno, e.article_id, {tier}, ({visible}) FROM {ENTRY} e "
@@ -122,7 +132,21 @@ class Reader:
                 for number, article_id, tier, section in cursor.fetchall()
                 if section is not None
             )
-        return [self.checked[n] for n in numbers.tolist()]
+        if tiers:
+            untiered = [n for n in listed if (c := self.checked[n]) is not None and c.tier is None]
+            if untiered:
+                self._add_tiers(cursor, untiered)
+        return [self.checked[n] for n in listed]
+
+    def _add_tiers(self, cursor, numbers: list[int]) -> None:
+        """The tiers of matches checked without them (by the facets, before the page)."""
+        condition, params = self.backend.among("e.docno", numbers)
+        tier, tier_params = self.check.tier
+        cursor.execute(
+            f"SELECT e.docno, {tier} FROM {ENTRY} e WHERE {condition}", [*tier_params, *params]
+        )
+        for number, tier in cursor.fetchall():
+            self.checked[number] = self.checked[number]._replace(tier=tier)
 
     def load(self, cursor) -> list[SegmentRow]:
         if self.segments is None:
@@ -322,9 +346,8 @@ def scan(
         while used < len(ready) and len(found) < limit:
             part = ready[used : used + chunk]
             used += len(part)
-            for number, match in zip(
-                part.tolist(), reader.check_numbers(cursor, part), strict=True
-            ):
+            matches = reader.check_numbers(cursor, part, tiers=need.tier is not None)
+            for number, match in zip(part.tolist(), matches, strict=True):
                 if match is not None and (need.tier is None or match.tier == need.tier):
                     found.append((number, match.article_id))
             checked += len(part)
