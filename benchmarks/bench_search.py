@@ -245,8 +245,9 @@ def run_backend(args) -> dict:
         started = time.perf_counter()
         text_bytes = load_archive(args.articles)
         with connection.cursor() as cursor:
-            # A live database has its statistics and, on PostgreSQL, its visibility map
-            # (autovacuum's work: index-only scans need it); untimed.
+            # A live database has its statistics and, on PostgreSQL, the articles'
+            # visibility map (autovacuum's work: the index-only lookups of the articles'
+            # pages need it); untimed. The index's tables are built after this.
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         print(f"  loaded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
         started, cpu = time.perf_counter(), cpu_seconds(connection)

@@ -105,3 +105,17 @@ def test_lists_as_stored_intersect_as_sets(documents):
         assert found.tolist() == sorted(set.intersection(*sets)), [hex(t) for t in chosen]
     assert _all_of([]).tolist() == []
     assert _all_of([stored[tokens[0]], postings.EMPTY]).tolist() == []
+
+
+def test_an_intersection_ignores_what_lies_past_a_bitmap():
+    """Bitmaps of different lengths meet over the shorter; an index past a bitmap's
+    end is in no bitmap (neither can come from one segment's rows, but a reader must
+    not fail on them)."""
+    from editions.search.scan import _all_of
+
+    short = np.array([0b00000101, 0b00000001], dtype=np.uint8)  # documents 0, 2, 8
+    long = np.array([0b00000111, 0b00000001, 0xFF, 0xFF], dtype=np.uint8)  # 0-2, 8, 16-31
+    assert _all_of([short, long]).tolist() == [0, 2, 8]
+    indexes = np.array([2, 8, 20, 40], dtype="<u2")
+    assert _all_of([indexes, long]).tolist() == [2, 8, 20]
+    assert _all_of([indexes, short]).tolist() == [2, 8]

@@ -152,7 +152,8 @@ def test_only_the_first_segments_read_are_read_for_every_token(archive):
 def test_the_facets_check_no_tiers(archive):
     """The facets' candidates are checked without their tiers (which may read the
     whole text even where the postings decided the words); a page after them asks for
-    the tiers of the matches it meets, once."""
+    the tiers of the matches it meets (here in one statement: of this query's tiers,
+    only the last has matches in this archive, so one scan asks)."""
     queryset = Article.objects.published().search("国家 人民")
     with CaptureQueriesContext(connection) as facets_queries:
         facets = queryset.search_facets()

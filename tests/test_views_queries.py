@@ -121,8 +121,8 @@ def test_search_query_count(
 ):
     build_edition(date=LARGE, pages=pages, articles_per_page=5)
     # the papers; the index's segments; the postings of every tier's tokens (at once);
-    # the segments' maps; the check of the candidates (once, whichever
-    # of the tiers and the facets asks first); the page's articles; the facets' section
+    # the segments' maps; the check of the candidates (once: the view asks for the page
+    # before the facets, which need no tiers); the page's articles; the facets' section
     # names. With many results, the facets check the candidates past the page's first
     # chunk: one query more.
     with django_assert_num_queries(queries):

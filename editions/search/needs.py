@@ -39,7 +39,8 @@ class Need:
 @dataclass(frozen=True)
 class Check:
     """The SQL a search's candidates are checked with, once each: ``match`` (a
-    condition) and ``tier`` (an integer expression, for the rows that match)."""
+    condition) and ``tier`` (an integer expression, for the rows that match: asked
+    only by the page's scans, with the match or after it)."""
 
     match: tuple[str, list]
     tier: tuple[str, list]

@@ -68,10 +68,9 @@ class Checked(NamedTuple):
 class Reader:
     """One search's view of the index within the numbers [low, high): its segments,
     read once, the posting rows read so far, and the candidates checked so far (a
-    search's tiers and its facets share them all). A scan reads the rows of its own
-    tokens only (the first tier's walk through every segment for the rare head
-    matches must not read the body's long lists in all of them); a candidate is
-    checked once, its tier with it, whichever scan meets it first.
+    search's tiers and its facets share them all). A candidate is checked once,
+    whichever scan meets it first; its tier is asked with it by a scan of the tiers,
+    or later, in one more statement, when the facets met it first.
 
     ``visible``: a scalar subquery (correlated on ``e.article_id``) of every other
     filter of the search, giving a value that is never NULL (the section, for the
@@ -79,10 +78,11 @@ class Reader:
     lookup of the article's rows gives both.
 
     ``tokens``: every token the search's scans may look for. The first group of
-    segments read (the newest, where every scan of the search starts) is read for all
-    of them at once, a statement where each scan would make one. Deeper segments are
-    read for the scan that gets there: the title tier's walk through every segment
-    for a rare title match must not bring the body's long lists of all of them.
+    segments the search reads (the newest, for the page in relevance order and the
+    facets, where each of their scans starts) is read for all of them at once, a
+    statement where each scan would make one. Other segments are read for the tokens
+    of the scan that gets there: the title tier's walk through every segment for a
+    rare title match must not bring the body's long lists of all of them.
     """
 
     def __init__(
@@ -107,7 +107,8 @@ class Reader:
     ) -> list[Checked | None]:
         """Each number's match (None: no match), checked in SQL once per search: the
         words on the stored runs, the article still indexed under that number, and
-        the search's other filters (``visible``); with ``tiers``, each match's tier.
+        the search's other filters (``visible``); with ``tiers``, each match's tier
+        (asked afterwards of matches checked without it).
 
         Only the scans of the tiers ask for them: the facets' thousand candidates
         need no tier, and a tier is the one part of a check that may read the whole
@@ -139,14 +140,21 @@ class Reader:
         return [self.checked[n] for n in listed]
 
     def _add_tiers(self, cursor, numbers: list[int]) -> None:
-        """The tiers of matches checked without them (by the facets, before the page)."""
+        """The tiers of matches checked without them (by the facets, before the page).
+        A number retired since its check (the article changed or went) is no longer
+        a match: its runs are gone, and the tier would say "somewhere"."""
         condition, params = self.backend.among("e.docno", numbers)
         tier, tier_params = self.check.tier
         cursor.execute(
-            f"SELECT e.docno, {tier} FROM {ENTRY} e WHERE {condition}", [*tier_params, *params]
+            f"SELECT e.docno, {tier} FROM {ENTRY} e WHERE {condition} AND e.article_id IS NOT NULL",
+            [*tier_params, *params],
         )
-        for number, tier in cursor.fetchall():
-            self.checked[number] = self.checked[number]._replace(tier=tier)
+        tiers = dict(cursor.fetchall())
+        for number in numbers:
+            tier = tiers.get(number)
+            self.checked[number] = (
+                None if tier is None else self.checked[number]._replace(tier=tier)
+            )
 
     def load(self, cursor) -> list[SegmentRow]:
         if self.segments is None:
