@@ -12,14 +12,19 @@ from editions.search import postings
 from editions.search.postings import bucket, build, lookup, string_tokens
 
 
-def every_list(segment) -> dict[int, list[int]]:
-    """Each token of a segment with the document indexes its row lists."""
+def rows_by_token(segment) -> dict[int, bytes]:
+    """Each token of a segment with the packed row that lists it."""
     found = {}
     for _, row in segment.rows:
         count = int.from_bytes(row[:8], "little")
         for token in np.frombuffer(row, dtype="<u8", count=count, offset=8).tolist():
-            found[token] = lookup(row, token).tolist()
+            found[token] = row
     return found
+
+
+def every_list(segment) -> dict[int, list[int]]:
+    """Each token of a segment with the document indexes its row lists."""
+    return {token: lookup(row, token).tolist() for token, row in rows_by_token(segment).items()}
 
 
 def corpus(documents: int, seed: int) -> tuple[list[str], list[str]]:
@@ -89,11 +94,7 @@ def test_lists_as_stored_intersect_as_sets(documents):
 
     heads, bodies = corpus(documents, documents + 1)
     segment = build(list(range(5, 5 + documents)), heads, bodies)
-    rows = {}
-    for _, row in segment.rows:
-        count = int.from_bytes(row[:8], "little")
-        for token in np.frombuffer(row, dtype="<u8", count=count, offset=8).tolist():
-            rows[token] = row
+    rows = rows_by_token(segment)
     tokens = sorted(rows)
     stored = {token: lookup_stored(rows[token], token) for token in tokens}
     assert {listed.dtype for listed in stored.values()} == {np.dtype("<u2"), np.dtype("u1")}

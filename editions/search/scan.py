@@ -290,8 +290,8 @@ def _all_of(lists: list[np.ndarray]) -> np.ndarray:
         if not len(found):
             return found
         at = found.astype(np.intp)
-        found = found[at < 8 * len(bits)]
-        at = at[at < 8 * len(bits)]
+        inside = at < 8 * len(bits)
+        found, at = found[inside], at[inside]
         found = found[(bits[at >> 3] >> (at & 7).astype(np.uint8)) & 1 == 1]
     return found
 
