@@ -29,7 +29,7 @@ BUILD = "_build"
 #: Articles per segment a rebuild cuts. Fewer, larger segments are fewer posting rows
 #: for a search to read (a rare word reads one per token and segment: 62 segments at a
 #: million articles, not 123) and pack a tenth smaller; a worker cutting one peaks at
-#: about 1.4 GB (half that at 8,192).
+#: about 0.9 GB (half that at 8,192).
 BATCH = 16384
 
 
@@ -118,9 +118,9 @@ def rebuild(
     return total
 
 
-#: What a worker cutting a batch holds at its peak, per article of the batch (1.4 GB for
+#: What a worker cutting a batch holds at its peak, per article of the batch (0.9 GB for
 #: 16,384 articles of about 900 characters), with the batches waiting for it.
-WORKER_BYTES_PER_ARTICLE = 100_000
+WORKER_BYTES_PER_ARTICLE = 70_000
 
 
 def default_workers(batch_size: int) -> int:
