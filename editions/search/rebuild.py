@@ -107,6 +107,8 @@ def rebuild(
             done += len(numbered)
             if progress:
                 progress(len(numbered))
+    with connection.cursor() as cursor:
+        backend.analyze(cursor, BUILD)
     with transaction.atomic(using=using), connection.cursor() as cursor:
         backend.lock_writes(cursor)
         _catch_up(cursor, backend, using, started)
