@@ -98,6 +98,23 @@ def test_a_rare_words_candidates_are_checked_in_one_statement(archive, monkeypat
     )
 
 
+def test_a_walk_through_every_segment_reads_the_postings_in_few_statements(archive, monkeypatch):
+    """Segments are read in groups growing :data:`.scan.GROWTH` times each time: a rare
+    word found in every segment reads seven segments of five in groups of 5, 20 and
+    10 documents: three statements, where groups growing four times (5, 5, 20, 5) were
+    four."""
+    call_command("rebuild_search_index", "--batch-size", "5", verbosity=0)
+    monkeypatch.setattr(scan, "FIRST_READ", 1)
+    queryset = Article.objects.published().search("主席讲话")
+    with CaptureQueriesContext(connection) as queries:
+        page = queryset.search_page(order="oldest", size=20)
+    reader = queryset.__dict__["_search_reading"][0]
+    assert len(reader.segments) == 7
+    reads = [q for q in queries.captured_queries if "editions_search_posting" in q["sql"]]
+    assert len(reads) == 3
+    assert len(page.articles) == 5
+
+
 def test_postgresql_finds_an_articles_page_by_its_id_in_an_index(db):
     """The check of every candidate looks up its article's page: on PostgreSQL an index
     holds both, so the lookup need not read the article's row (a read from disk per

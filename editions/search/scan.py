@@ -11,8 +11,8 @@ a few dozen rows.
 
 A candidate is final once no segment left to read can hold a number above it
 (below it, oldest first); segments are read in growing groups (:data:`FIRST_READ`
-documents, then four times as many each time), so a common word costs one read
-and a rare one a few.
+documents, then :data:`GROWTH` times as many each time), so a common word costs one
+read and a rare one two or three.
 """
 
 from __future__ import annotations
@@ -28,8 +28,12 @@ from . import postings
 from .names import ENTRY, POSTING, SEGMENT
 from .needs import Check, Need
 
-#: Documents whose postings are read at first (a segment at least); then 4x more each time.
+#: Documents whose postings are read at first (a segment at least); then GROWTH times more.
 FIRST_READ = 20_000
+#: How much larger each group of segments read is than the one before: a statement costs
+#: more than the few rows of a rare word's postings read in vain (at a million articles
+#: a rare word's walk through every segment is three statements, not five).
+GROWTH = 16
 #: Document numbers checked per query at least (the first check: what is asked and
 #: an eighth more; then as many as the share that passed says are needed).
 FIRST_CHUNK = 32
@@ -338,7 +342,7 @@ def scan(
             while read + len(taken) < len(segments) and documents < step:
                 taken.append(segments[read + len(taken)])
                 documents += taken[-1].documents
-            read, step = read + len(taken), step * 4
+            read, step = read + len(taken), step * GROWTH
             found_now = reader.candidates(cursor, taken, need, low, high)
             waiting = _distinct(np.concatenate([waiting, found_now]))
             if len(waiting) >= chunk:
