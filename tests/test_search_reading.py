@@ -164,6 +164,31 @@ def test_only_the_first_segments_read_are_read_for_every_token(archive):
         body_only |= read_for(segment, body) - read_for(segment, head)
     assert body_only
     assert not body_only & reader.rows.keys()
+    assert not reader.sparse & body  # 国家's lists are bitmaps in segments of five
+
+
+def test_a_rare_words_lists_are_read_with_the_title_tiers_walk(archive):
+    """A token whose lists in the first segments read are short (no bitmap) is read
+    with every deeper segment any scan reads: the title tier walks every segment for
+    a rare word's few title matches, and the facets, walking them again for its
+    matches anywhere, find them read (a statement less for each group)."""
+    from editions.search import backends, postings
+
+    call_command("rebuild_search_index", "--batch-size", "5", verbosity=0)
+    body, head = set(postings.string_tokens("天气")), set(postings.string_tokens("天气", head=True))
+    reader = scan.Reader(
+        backends.for_connection(connection), 0, 1 << 62, tokens=frozenset(body | head)
+    )
+    with connection.cursor() as cursor:
+        segments = sorted(reader.load(cursor), key=lambda s: -s.high)
+        assert len(segments) > 3
+        reader._read(cursor, segments[:2], head)
+        reader._read(cursor, segments[2:], head)
+    assert reader.sparse == body | head  # 天气: one article in seven, never in a title
+    for segment in segments[2:]:
+        assert {segment.id << 16 | postings.bucket(t, segment.buckets) for t in body} <= (
+            reader.rows.keys()
+        )
 
 
 def test_the_facets_check_no_tiers(archive):

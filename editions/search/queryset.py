@@ -62,6 +62,12 @@ def _index_driven():
         _fast.reset(token)
 
 
+@lru_cache(maxsize=65536)
+def _year(day: int) -> int:
+    """The year of an index day (a rare word's thousand matches fall on as many days)."""
+    return key_day(day << DAY_BITS).year
+
+
 @lru_cache(maxsize=256)
 def parsed(text: str) -> Query:
     return parse(text)
@@ -300,7 +306,7 @@ class SearchQuerySetMixin:
         days = Counter(key >> DAY_BITS for key, _, _ in rows)
         years = Counter()
         for day, count in days.items():
-            years[key_day(day << DAY_BITS).year] += count
+            years[_year(day)] += count
         names: dict[str, str] = {}
         sections: Counter[str] = Counter()
         for _, slug, name in rows:

@@ -85,8 +85,11 @@ class Reader:
     segments the search reads (the newest, for the page in relevance order and the
     facets, where each of their scans starts) is read for all of them at once, a
     statement where each scan would make one. Other segments are read for the tokens
-    of the scan that gets there: the title tier's walk through every segment for a
-    rare title match must not bring the body's long lists of all of them.
+    of the scan that gets there and for the search's *sparse* tokens, those whose
+    lists in the first group were short (none a bitmap): a rare word's facets walk
+    every segment after the title tier did, and find its lists read with the title's.
+    The body's long lists of a common word stay unread: the title tier's walk through
+    every segment for a rare title match must not bring them all.
     """
 
     def __init__(
@@ -103,6 +106,7 @@ class Reader:
         self.segments: list[SegmentRow] | None = None
         self.rows: dict[int, bytes | None] = {}
         self.first: set[int] | None = None  # the segments of the first read
+        self.sparse: set[int] | None = None  # tokens with short lists there
         self.checked: dict[int, Checked | None] = {}
         self.found: dict[tuple, np.ndarray] = {}  # (groups, segment) -> its candidates
 
@@ -199,12 +203,28 @@ class Reader:
             return
         first = [s for s in segments if s.id in self.first]
         wanted |= row_ids(first, self.tokens) - self.rows.keys()
+        deeper = [s for s in segments if s.id not in self.first]
+        if deeper:
+            wanted |= row_ids(deeper, self._sparse()) - self.rows.keys()
         condition, params = self.backend.among("id", wanted)
         rows = self.backend.fetch_binary(
             cursor, f"SELECT id, data FROM {POSTING} WHERE {condition}", params
         )
         self.rows.update(dict.fromkeys(wanted))
         self.rows.update((n, bytes(data)) for n, data in rows)
+
+    def _sparse(self) -> set[int]:
+        """The search's tokens whose lists in the first group read are all lists of
+        indexes (not bitmaps): rare enough that reading them with any deeper segment
+        costs a few bytes, where another scan's walk would cost a statement."""
+        if self.sparse is None:
+            first = [s for s in self.segments or () if s.id in self.first]
+            self.sparse = {
+                token
+                for token in self.tokens
+                if all(self._listed(s, token).dtype != np.uint8 for s in first)
+            }
+        return self.sparse
 
     def candidates(
         self, cursor, segments: list[SegmentRow], need: Need, low: int, high: int
