@@ -167,14 +167,15 @@ def test_only_the_first_segments_read_are_read_for_every_token(archive):
     assert not reader.sparse & body  # 国家's lists are bitmaps in segments of five
 
 
-def test_a_rare_words_lists_are_read_with_the_title_tiers_walk(archive):
-    """A token whose lists in the first segments read are short (no bitmap) is read
-    with every deeper segment any scan reads: the title tier walks every segment for
-    a rare word's few title matches, and the facets, walking them again for its
-    matches anywhere, find them read (a statement less for each group)."""
+def test_a_rare_words_lists_are_read_with_the_title_tiers_walk(archive, monkeypatch):
+    """A token in few of the first segments' documents is read with every deeper
+    segment any scan reads: the title tier walks every segment for a rare word's few
+    title matches, and the facets, walking them again for its matches anywhere, find
+    them read (a statement less for each group). A common word's are not."""
     from editions.search import backends, postings
 
     call_command("rebuild_search_index", "--batch-size", "5", verbosity=0)
+    monkeypatch.setattr(scan, "SPARSE", 4)  # one in 128 is none at all in this archive
     body, head = set(postings.string_tokens("天气")), set(postings.string_tokens("天气", head=True))
     reader = scan.Reader(
         backends.for_connection(connection), 0, 1 << 62, tokens=frozenset(body | head)
@@ -185,6 +186,9 @@ def test_a_rare_words_lists_are_read_with_the_title_tiers_walk(archive):
         reader._read(cursor, segments[:2], head)
         reader._read(cursor, segments[2:], head)
     assert reader.sparse == body | head  # 天气: one article in seven, never in a title
+    common = Article.objects.published().search("国家")
+    common.search_page(size=2)
+    assert not common.__dict__["_search_reading"][0]._sparse() & set(postings.string_tokens("国家"))
     for segment in segments[2:]:
         assert {segment.id << 16 | postings.bucket(t, segment.buckets) for t in body} <= (
             reader.rows.keys()

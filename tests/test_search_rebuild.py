@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from editions.models import Article
 from tests.factories import build_edition
@@ -53,17 +56,19 @@ def entry_key(cursor) -> str:
     return cursor.fetchone()[0]
 
 
-def rebuild_and_read_entries() -> tuple[float, int]:
-    """Rebuild; the live entries' key, then their rows and all-visible pages as the
-    planner's statistics say."""
-    call_command("rebuild_search_index", "--batch-size", "4", verbosity=0)
+def rebuild_and_read_entries() -> tuple[float, list[str]]:
+    """Rebuild; the live entries' rows as the planner's statistics say, and the
+    statements that gathered the statistics."""
+    with CaptureQueriesContext(connection) as queries:
+        call_command("rebuild_search_index", "--batch-size", "4", verbosity=0)
     with connection.cursor() as cursor:
         assert entry_key(cursor).endswith("(docno) INCLUDE (article_id)")
         cursor.execute(
-            "SELECT reltuples, relallvisible FROM pg_class WHERE relname = %s",
-            ["editions_search_entry"],
+            "SELECT reltuples FROM pg_class WHERE relname = %s", ["editions_search_entry"]
         )
-        return cursor.fetchone()
+        (tuples,) = cursor.fetchone()
+    analyzed = [q["sql"] for q in queries.captured_queries if "ANALYZE" in q["sql"]]
+    return tuples, analyzed
 
 
 def test_postgresql_entries_are_keyed_with_their_article_and_analyzed(edition):
@@ -74,19 +79,61 @@ def test_postgresql_entries_are_keyed_with_their_article_and_analyzed(edition):
         pytest.skip("SQLite finds an entry in the table's own tree")
     with connection.cursor() as cursor:
         assert entry_key(cursor).endswith("(docno) INCLUDE (article_id)")
-    tuples, _ = rebuild_and_read_entries()
+    tuples, analyzed = rebuild_and_read_entries()
     assert tuples == 12  # analyzed: a table never analyzed says -1
+    assert analyzed == [
+        "ANALYZE editions_search_entry_build, editions_search_segment_build, "
+        "editions_search_posting_build"
+    ]
     assert Article.objects.search("第一段").count() == 12
 
 
 @pytest.mark.django_db(transaction=True)
-def test_postgresql_rebuild_leaves_the_visibility_map():
-    """Outside a transaction a rebuild VACUUMs the new tables: their pages are marked
-    all-visible, which a check needs to read the key's index alone (autovacuum would
+def test_postgresql_rebuild_vacuums_its_tables_outside_a_transaction():
+    """Outside a transaction a rebuild VACUUMs the new tables before the swap, for the
+    visibility map a check that reads the key's index alone needs (autovacuum would
     get there only minutes after the swap)."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no visibility map")
     build_edition()
-    tuples, all_visible = rebuild_and_read_entries()
+    tuples, analyzed = rebuild_and_read_entries()
     assert tuples == 12
-    assert all_visible > 0
+    assert analyzed == [
+        "VACUUM (ANALYZE) editions_search_entry_build, editions_search_segment_build, "
+        "editions_search_posting_build"
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_migration_0016_rekeys_the_live_and_the_building_index():
+    """Migration 0016 gives an index built before it (and a rebuild under way) the new
+    key, built concurrently, and takes it back; no spare index is left."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite finds an entry in the table's own tree")
+    from editions.search.backends import postgresql
+
+    migration = importlib.import_module("editions.migrations.0016_search_entry_key_holds_article")
+
+    def keys() -> dict[str, str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE tablename IN ('editions_search_entry', 'editions_search_entry_build') "
+                "AND indexname NOT LIKE '%%article_id_key' AND indexname NOT LIKE '%%edition' "
+                "AND indexname NOT LIKE '%%indexed'"
+            )
+            return {name: definition.split(" USING btree ")[1] for name, definition in cursor}
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        postgresql.create_schema(cursor, "_build")
+    try:
+        for step, key in ((migration.backward, "(docno)"), (migration.forward, None)):
+            with connection.schema_editor(atomic=False) as editor:
+                step(None, editor)
+            assert keys() == {
+                "editions_search_entry_pkey": key or "(docno) INCLUDE (article_id)",
+                "editions_search_entry_build_pkey": key or "(docno) INCLUDE (article_id)",
+            }
+    finally:
+        with connection.cursor() as cursor:
+            postgresql.drop_schema(cursor, "_build")

@@ -2,9 +2,12 @@
 too, so the check of a candidate whose words the postings decided (one or two
 characters: most Chinese queries) reads the key's index alone, not the entry's row of
 stored runs. A thousand candidates whose rows were not in memory were a thousand reads
-from disk. Entries built by ``rebuild_search_index`` from now on get the key so; this
-rebuilds the key of the live index (and of a build under way), a few seconds per
-million articles, during which the index's writers wait.
+from disk. Entries built by ``rebuild_search_index`` from now on get the key so.
+
+For the live index (and a build under way) the new key's index is built
+``CONCURRENTLY`` (3 s at a million articles, while readers search and writers write),
+then takes the old key's place in one brief ``ALTER TABLE``. Not atomic, therefore:
+a spare index a stopped run left behind (perhaps invalid) is dropped and built again.
 
 SQLite needs none: an entry is found by its number in the table's own tree."""
 
@@ -19,11 +22,16 @@ def _rekey(schema_editor, columns: str) -> None:
     with schema_editor.connection.cursor() as cursor:
         for table in (ENTRY, f"{ENTRY}_build"):
             cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
-            if cursor.fetchone()[0]:
-                cursor.execute(
-                    f"ALTER TABLE {table} DROP CONSTRAINT {table}_pkey, "
-                    f"ADD CONSTRAINT {table}_pkey PRIMARY KEY {columns}"
-                )
+            if not cursor.fetchone()[0]:
+                continue
+            key = f"{table}_newkey"
+            cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {key}")
+            cursor.execute(f"CREATE UNIQUE INDEX CONCURRENTLY {key} ON {table} {columns}")
+            # The index becomes the key and takes its name.
+            cursor.execute(
+                f"ALTER TABLE {table} DROP CONSTRAINT {table}_pkey, "
+                f"ADD CONSTRAINT {table}_pkey PRIMARY KEY USING INDEX {key}"
+            )
 
 
 def forward(apps, schema_editor):
@@ -35,6 +43,8 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY runs outside a transaction
+
     dependencies = [
         ("editions", "0015_article_page_covering_index"),
     ]

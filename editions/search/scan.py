@@ -34,6 +34,9 @@ FIRST_READ = 20_000
 #: more than the few rows of a rare word's postings read in vain (at a million articles
 #: a rare word's walk through every segment is three statements, not five).
 GROWTH = 16
+#: A token listed in at most one document in this many of the first segments read is
+#: read with every deeper segment a scan reads (:meth:`Reader._sparse`).
+SPARSE = 128
 #: Document numbers checked per query at least (the first check: what is asked and
 #: an eighth more; then as many as the share that passed says are needed).
 FIRST_CHUNK = 32
@@ -85,8 +88,8 @@ class Reader:
     segments the search reads (the newest, for the page in relevance order and the
     facets, where each of their scans starts) is read for all of them at once, a
     statement where each scan would make one. Other segments are read for the tokens
-    of the scan that gets there and for the search's *sparse* tokens, those whose
-    lists in the first group were short (none a bitmap): a rare word's facets walk
+    of the scan that gets there and for the search's *sparse* tokens, those in at
+    most one document in :data:`SPARSE` of the first group: a rare word's facets walk
     every segment after the title tier did, and find its lists read with the title's.
     The body's long lists of a common word stay unread: the title tier's walk through
     every segment for a rare title match must not bring them all.
@@ -105,7 +108,7 @@ class Reader:
         self.check, self.visible, self.tokens = check, visible, tokens
         self.segments: list[SegmentRow] | None = None
         self.rows: dict[int, bytes | None] = {}
-        self.first: set[int] | None = None  # the segments of the first read
+        self.first: list[SegmentRow] | None = None  # the segments of the first read
         self.sparse: set[int] | None = None  # tokens with short lists there
         self.checked: dict[int, Checked | None] = {}
         self.found: dict[tuple, np.ndarray] = {}  # (groups, segment) -> its candidates
@@ -197,13 +200,14 @@ class Reader:
             return {s.id << 16 | postings.bucket(t, s.buckets) for s in segments for t in tokens}
 
         if self.first is None:
-            self.first = {s.id for s in segments}
+            self.first = list(segments)
         wanted = row_ids(segments, tokens) - self.rows.keys()
         if not wanted:
             return
-        first = [s for s in segments if s.id in self.first]
-        wanted |= row_ids(first, self.tokens) - self.rows.keys()
-        deeper = [s for s in segments if s.id not in self.first]
+        first_ids = {s.id for s in self.first}
+        wanted |= row_ids([s for s in segments if s.id in first_ids], self.tokens)
+        wanted -= self.rows.keys()
+        deeper = [s for s in segments if s.id not in first_ids]
         if deeper:
             wanted |= row_ids(deeper, self._sparse()) - self.rows.keys()
         condition, params = self.backend.among("id", wanted)
@@ -214,16 +218,20 @@ class Reader:
         self.rows.update((n, bytes(data)) for n, data in rows)
 
     def _sparse(self) -> set[int]:
-        """The search's tokens whose lists in the first group read are all lists of
-        indexes (not bitmaps): rare enough that reading them with any deeper segment
-        costs a few bytes, where another scan's walk would cost a statement."""
+        """The search's tokens listed in at most one document in :data:`SPARSE` of the
+        first group read (lists of indexes, no bitmap): rare enough that reading them
+        with any deeper segment costs a few bytes, where another scan's walk would
+        cost a statement. (A common word's lists, a kilobyte or two a segment, are
+        read only for a scan that gets there.)"""
         if self.sparse is None:
-            first = [s for s in self.segments or () if s.id in self.first]
-            self.sparse = {
-                token
-                for token in self.tokens
-                if all(self._listed(s, token).dtype != np.uint8 for s in first)
-            }
+            documents = sum(s.documents for s in self.first)
+            self.sparse = set()
+            for token in self.tokens:
+                lists = [self._listed(s, token) for s in self.first]
+                if all(listed.dtype != np.uint8 for listed in lists) and (
+                    sum(map(len, lists)) * SPARSE <= documents
+                ):
+                    self.sparse.add(token)
         return self.sparse
 
     def candidates(

@@ -93,7 +93,7 @@ def analyze(cursor, suffix: str) -> None:
     lets a check read the key's index alone (autovacuum would get there, minutes after
     the swap): a few seconds per million articles."""
     tables = ", ".join(f"{table}{suffix}" for table in (ENTRY, SEGMENT, POSTING))
-    in_transaction = cursor.db.in_atomic_block
+    in_transaction = not cursor.db.get_autocommit()  # in atomic(), or autocommit off
     cursor.execute(f"ANALYZE {tables}" if in_transaction else f"VACUUM (ANALYZE) {tables}")
 
 
