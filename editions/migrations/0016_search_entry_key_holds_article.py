@@ -5,7 +5,7 @@ stored runs. A thousand candidates whose rows were not in memory were a thousand
 from disk. Entries built by ``rebuild_search_index`` from now on get the key so.
 
 For the live index (and a build under way) the new key's index is built
-``CONCURRENTLY`` (3 s at a million articles, while readers search and writers write),
+``CONCURRENTLY`` (seconds at a million articles, while readers search and writers write),
 then takes the old key's place in one brief ``ALTER TABLE``. Not atomic, therefore:
 a spare index a stopped run left behind (perhaps invalid) is dropped and built again.
 
