@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from editions.models import Article
-from editions.search import scan
+from editions.search import backends, postings, scan
 from editions.search.text import fold
 from tests.factories import ArticleFactory, EditionFactory, PageFactory
 
@@ -135,15 +135,18 @@ def test_postgresql_finds_an_articles_page_by_its_id_in_an_index(db):
         assert covering is None
 
 
-def test_only_the_first_segments_read_are_read_for_every_token(archive):
-    """The newest group of segments, where every scan of a search starts, is read for
-    all the search's tokens in one statement; a deeper segment only for the tokens of
-    the scan that reaches it (the title tier's walk to the oldest segment must not
-    bring the body's lists of every segment)."""
-    from editions.search import backends, postings
+def read_for(segment, tokens) -> set[int]:
+    """The posting rows of ``segment`` that hold ``tokens``."""
+    return {segment.id << 16 | postings.bucket(t, segment.buckets) for t in tokens}
 
+
+def title_walk(word: str):
+    """A reader of every token of ``word`` (the body's and the title's) that has read
+    the newest two of the archive's segments of five, then the rest for the title's
+    tokens alone, as the title tier's walk does; with the segments, newest first, and
+    the two sets of tokens."""
     call_command("rebuild_search_index", "--batch-size", "5", verbosity=0)
-    body, head = set(postings.string_tokens("国家")), set(postings.string_tokens("国家", head=True))
+    body, head = set(postings.string_tokens(word)), set(postings.string_tokens(word, head=True))
     reader = scan.Reader(
         backends.for_connection(connection), 0, 1 << 62, tokens=frozenset(body | head)
     )
@@ -152,10 +155,15 @@ def test_only_the_first_segments_read_are_read_for_every_token(archive):
         assert len(segments) > 3
         reader._read(cursor, segments[:2], head)
         reader._read(cursor, segments[2:], head)
+    return reader, segments, body, head
 
-    def read_for(segment, tokens):
-        return {segment.id << 16 | postings.bucket(t, segment.buckets) for t in tokens}
 
+def test_only_the_first_segments_read_are_read_for_every_token(archive):
+    """The newest group of segments, where every scan of a search starts, is read for
+    all the search's tokens in one statement; a deeper segment only for the tokens of
+    the scan that reaches it (the title tier's walk to the oldest segment must not
+    bring the body's lists of every segment)."""
+    reader, segments, body, head = title_walk("国家")
     for segment in segments[:2]:
         assert read_for(segment, body | head) <= reader.rows.keys()
     body_only = set()  # rows of the body's tokens alone (a row may hold both kinds)
@@ -172,27 +180,14 @@ def test_a_rare_words_lists_are_read_with_the_title_tiers_walk(archive, monkeypa
     segment any scan reads: the title tier walks every segment for a rare word's few
     title matches, and the facets, walking them again for its matches anywhere, find
     them read (a statement less for each group). A common word's are not."""
-    from editions.search import backends, postings
-
-    call_command("rebuild_search_index", "--batch-size", "5", verbosity=0)
     monkeypatch.setattr(scan, "SPARSE", 4)  # one in 128 is none at all in this archive
-    body, head = set(postings.string_tokens("天气")), set(postings.string_tokens("天气", head=True))
-    reader = scan.Reader(
-        backends.for_connection(connection), 0, 1 << 62, tokens=frozenset(body | head)
-    )
-    with connection.cursor() as cursor:
-        segments = sorted(reader.load(cursor), key=lambda s: -s.high)
-        assert len(segments) > 3
-        reader._read(cursor, segments[:2], head)
-        reader._read(cursor, segments[2:], head)
+    reader, segments, body, head = title_walk("天气")
     assert reader.sparse == body | head  # 天气: one article in seven, never in a title
     common = Article.objects.published().search("国家")
     common.search_page(size=2)
     assert not common.__dict__["_search_reading"][0]._sparse() & set(postings.string_tokens("国家"))
     for segment in segments[2:]:
-        assert {segment.id << 16 | postings.bucket(t, segment.buckets) for t in body} <= (
-            reader.rows.keys()
-        )
+        assert read_for(segment, body) <= reader.rows.keys()
 
 
 def test_the_facets_check_no_tiers(archive):
