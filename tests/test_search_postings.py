@@ -4,6 +4,7 @@ rows written before bitmaps existed, read alike."""
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -120,3 +121,36 @@ def test_an_intersection_ignores_what_lies_past_a_bitmap():
     indexes = np.array([2, 8, 20, 40], dtype="<u2")
     assert _all_of([indexes, long]).tolist() == [2, 8, 20]
     assert _all_of([indexes, short]).tolist() == [2, 8]
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_both_readers_of_a_row_read_every_list(monkeypatch, native):
+    """The row reader through a memoryview (where the machine is little-endian, as
+    rows are) and the portable one read every list as the texts say."""
+    monkeypatch.setattr(postings, "_NATIVE", native)
+    heads, bodies = corpus(1000, 3)
+    for token, listed in every_list(build(list(range(1000)), heads, bodies)).items():
+        assert listed == expected(heads, bodies, token), hex(token)
+
+
+def test_both_readers_of_a_row_agree_on_every_token_and_on_absent_ones():
+    """Same lists, same forms (indexes or bitmap), and nothing for a token a row lacks:
+    below its first token, between two, above its last."""
+    heads, bodies = corpus(1000, 4)
+    segment = build(list(range(1000)), heads, bodies)
+    forms = set()
+    for _, row in segment.rows:
+        count = int.from_bytes(row[:8], "little")
+        tokens = np.frombuffer(row, dtype="<u8", count=count, offset=8).tolist()
+        absent = {tokens[0] - 1, tokens[-1] + 1}
+        absent |= {a + 1 for a, b in pairwise(tokens) if b > a + 1}
+        for token in tokens + sorted(absent):
+            native = postings.lookup_stored(row, token)
+            portable = postings._lookup_portable(row, token)
+            assert native.dtype == portable.dtype, hex(token)
+            assert native.tolist() == portable.tolist(), hex(token)
+            if token in absent:
+                assert native.tolist() == []
+            else:
+                forms.add(native.dtype)
+    assert forms == {np.dtype("<u2"), np.dtype("u1")}

@@ -40,6 +40,8 @@ more than about 2 kB out of the row, a lookup more for each read).
 
 from __future__ import annotations
 
+import sys
+from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -57,6 +59,8 @@ _LOCAL_BITS = np.uint64(16)
 EMPTY = np.zeros(0, dtype="<u2")
 _BITMAP = 1 << 31
 _OFFSET = _BITMAP - 1
+#: Whether the machine reads the rows' little-endian integers as its own.
+_NATIVE = sys.byteorder == "little"
 
 
 @dataclass(frozen=True)
@@ -212,19 +216,47 @@ def lookup(row: bytes, token: int) -> np.ndarray:
 def lookup_stored(row: bytes, token: int) -> np.ndarray:
     """``token``'s list in a packed row as it is stored: its document indexes
     (ascending, 16-bit), or for a long list its bitmap (bytes, document ``i`` at bit
-    ``i % 8`` of byte ``i // 8``), which an intersection can test without decoding."""
+    ``i % 8`` of byte ``i // 8``), which an intersection can test without decoding.
+
+    The row's tokens and offsets are read through a memoryview and searched with
+    ``bisect``: a search looks up a few hundred tokens in rows of a few dozen, and
+    NumPy's fixed cost per call (an array made, a scalar boxed) made that 5-7 us a
+    lookup, not 2. The row is little-endian, as the view reads it where the machine
+    is (:data:`_NATIVE`); elsewhere :func:`_lookup_portable` reads it."""
+    if not _NATIVE:
+        return _lookup_portable(row, token)
+    count = int.from_bytes(row[:8], "little")
+    view = memoryview(row)
+    tokens = view[8 : 8 + 8 * count].cast("Q")
+    at = bisect_left(tokens, token)
+    if at == count or tokens[at] != token:
+        return EMPTY
+    offsets = view[8 + 8 * count : 8 + 12 * count].cast("I")
+    return _list_at(row, count, offsets[at], offsets[at + 1] if at + 1 < count else None)
+
+
+def _lookup_portable(row: bytes, token: int) -> np.ndarray:
+    """:func:`lookup_stored` on a machine of either byte order."""
     count = int.from_bytes(row[:8], "little")
     tokens = np.frombuffer(row, dtype="<u8", count=count, offset=8)
     at = int(np.searchsorted(tokens, np.uint64(token)))
     if at == count or int(tokens[at]) != token:
         return EMPTY
     base = 8 + 8 * count
-    lists = base + 4 * count
     start = int.from_bytes(row[base + 4 * at : base + 4 * at + 4], "little")
-    if at + 1 < count:
-        end = int.from_bytes(row[base + 4 * at + 4 : base + 4 * at + 8], "little") & _OFFSET
-    else:
-        end = (len(row) - lists) // 2
+    following = (
+        int.from_bytes(row[base + 4 * at + 4 : base + 4 * at + 8], "little")
+        if at + 1 < count
+        else None
+    )
+    return _list_at(row, count, start, following)
+
+
+def _list_at(row: bytes, count: int, start: int, following: int | None) -> np.ndarray:
+    """The list that starts at ``start`` (its bitmap flag included) and ends where the
+    next one starts (``following``; None: at the row's end)."""
+    lists = 8 + 12 * count
+    end = following & _OFFSET if following is not None else (len(row) - lists) // 2
     if start & _BITMAP:
         start &= _OFFSET
         return np.frombuffer(row, dtype=np.uint8, count=2 * (end - start), offset=lists + 2 * start)
