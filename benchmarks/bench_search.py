@@ -1,7 +1,8 @@
 """Benchmark of full-text search: ``make bench-search`` (BENCH_ARGS="--articles 100000").
 
 For each database (a throwaway SQLite file; a throwaway PostgreSQL database
-``newsroom_bench_search`` on 127.0.0.1, dropped afterwards) it
+``newsroom_bench_search`` on 127.0.0.1, or on the server ``BENCH_POSTGRES_URL`` names,
+dropped afterwards) it
 
 1. writes a synthetic archive in bulk (``bulk_create``, not the importer): two
    papers, editions of 8 pages of 9 articles day after day, text from a generated
