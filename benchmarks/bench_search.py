@@ -414,7 +414,7 @@ def table(results: list[dict]) -> str:
         for r in results:
             k = r["kinds"][kind]
             scan = f"{k['scan_p50']:,.0f} ms" if k["scan_p50"] is not None else "–"
-            cells += [f"{k['p50']:.1f} ms", f"{k['p95']:.1f} ms"]
+            cells += [_ms(k["p50"]), _ms(k["p95"])]
             cells += [_ms(k.get("first_p50")), _ms(k.get("repeat_p95")), scan]
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
     lines.append("")
