@@ -62,7 +62,7 @@ def rebuild_and_read_entries() -> tuple[float, list[str]]:
     with CaptureQueriesContext(connection) as queries:
         call_command("rebuild_search_index", "--batch-size", "4", verbosity=0)
     with connection.cursor() as cursor:
-        assert entry_key(cursor).endswith("(docno) INCLUDE (article_id)")
+        assert entry_key(cursor).endswith("(docno) INCLUDE (article_id, page_id)")
         cursor.execute(
             "SELECT reltuples FROM pg_class WHERE relname = %s", ["editions_search_entry"]
         )
@@ -72,13 +72,13 @@ def rebuild_and_read_entries() -> tuple[float, list[str]]:
 
 
 def test_postgresql_entries_are_keyed_with_their_article_and_analyzed(edition):
-    """On PostgreSQL an entry's key holds its article (migration 0016 and every
-    rebuild): a check the postings decided reads that index alone. Inside a
+    """On PostgreSQL an entry's key holds its article and page (migrations 0016 and
+    0017, and every rebuild): a check the postings decided reads that index alone. Inside a
     transaction, where VACUUM cannot run, a rebuild still leaves statistics."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite finds an entry in the table's own tree")
     with connection.cursor() as cursor:
-        assert entry_key(cursor).endswith("(docno) INCLUDE (article_id)")
+        assert entry_key(cursor).endswith("(docno) INCLUDE (article_id, page_id)")
     tuples, analyzed = rebuild_and_read_entries()
     assert tuples == 12  # analyzed: a table never analyzed says -1
     assert analyzed == [
@@ -137,3 +137,6 @@ def test_postgresql_migration_0016_rekeys_the_live_and_the_building_index():
     finally:
         with connection.cursor() as cursor:
             postgresql.drop_schema(cursor, "_build")
+        latest = importlib.import_module("editions.migrations.0017_search_entry_names_its_page")
+        with connection.schema_editor(atomic=False) as editor:
+            latest.forward(None, editor)  # the key as the later migration leaves it

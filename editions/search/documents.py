@@ -1,5 +1,5 @@
 """What the index holds for one article: its text in the index's spelling, its place
-in time, a digest.
+in time and in the paper (its page), a digest.
 
 The *document number* orders the index: the edition's day (counted from
 :data:`EPOCH`) in the high bits, a number within the day in the low
@@ -28,6 +28,7 @@ _PAGE_MARK_LINE = re.compile(r"^-{3,}\s*第\s*\d{1,3}\s*版\s*-{3,}\s*$", re.MUL
 #: The article fields read to build a document, in this order.
 SOURCE_FIELDS = (
     "id",
+    "page_id",
     "page__edition_id",
     "page__edition__date",
     "kicker",
@@ -60,6 +61,7 @@ def key_day(key: int) -> datetime.date:
 @dataclass(frozen=True, slots=True)
 class Document:
     article_id: int
+    page_id: int
     edition_id: int
     date: datetime.date
     head: str  # folded runs of kicker, title, subtitle: ranked above the body
@@ -81,7 +83,7 @@ def body_text(byline: str, body: str) -> str:
 
 def document(row: tuple) -> Document:
     """A document from a row of :data:`SOURCE_FIELDS`."""
-    article_id, edition_id, date, kicker, title, subtitle, byline, body = row
+    article_id, page_id, edition_id, date, kicker, title, subtitle, byline, body = row
     head = index_runs(head_text(kicker, title, subtitle))
     text = index_runs(body_text(byline, body))
     digest = int.from_bytes(
@@ -89,4 +91,4 @@ def document(row: tuple) -> Document:
         "big",
         signed=True,
     )
-    return Document(article_id, edition_id, date, head, text, digest)
+    return Document(article_id, page_id, edition_id, date, head, text, digest)

@@ -30,8 +30,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
-from django.db.models import BooleanField, Expression, F
+from django.db.models import BooleanField, Expression, F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -131,18 +132,75 @@ class Facets:
     sections: list[tuple[str, str, int]] = field(default_factory=list)
 
 
+def _on_page(node: Q, page_model) -> Q | None:
+    """``node``, a filter of articles, as the same filter of their pages; None if a
+    part of it is not about the page alone (``title__…``, ``F(…)``, an expression, a
+    path through the page's many articles, whose meaning a filter of pages changes)."""
+    children = []
+    for child in node.children:
+        if isinstance(child, Q):
+            child = _on_page(child, page_model)
+            if child is None:
+                return None
+        elif isinstance(child, tuple):
+            key, value = child
+            head, _, rest = key.partition("__")
+            if head not in ("page", "page_id") or hasattr(value, "resolve_expression"):
+                return None
+            if rest:
+                try:
+                    first = page_model._meta.get_field(rest.split("__")[0])
+                except FieldDoesNotExist:  # a lookup of the page itself: page__in=…
+                    rest = "pk__" + rest
+                else:
+                    if first.one_to_many or first.many_to_many:
+                        return None
+            child = (rest or "pk", value)
+        else:
+            return None
+        children.append(child)
+    return Q(*children, _connector=node.connector, _negated=node.negated)
+
+
 class SearchQuerySetMixin:
     """Adds ``search()`` and its readers to a model queryset of articles."""
 
     _search_text: str | None = None
     _search_low: int = 0
     _search_high: int = KEY_END
+    #: Every filter of the queryset but the match, as a filter of the articles' pages;
+    #: None once one is not about the page alone (see :meth:`_page_check`).
+    _search_pages: tuple[Q, ...] | None = ()
 
     def _clone(self):
         clone = super()._clone()
         clone._search_text = self._search_text
         clone._search_low = self._search_low
         clone._search_high = self._search_high
+        clone._search_pages = self._search_pages
+        return clone
+
+    def _filter_or_exclude_inplace(self, negate, args, kwargs):
+        super()._filter_or_exclude_inplace(negate, args, kwargs)
+        if self._search_pages is None:
+            return
+        if not negate and not kwargs and all(isinstance(a, SearchMatch) for a in args):
+            return  # the match: the index's to apply
+        filtered = _on_page(Q(*args, **kwargs), self.model._meta.get_field("page").related_model)
+        if filtered is None:
+            self._search_pages = None
+        else:
+            self._search_pages = (*self._search_pages, ~filtered if negate else filtered)
+
+    def complex_filter(self, filter_obj):
+        clone = super().complex_filter(filter_obj)
+        if isinstance(filter_obj, Q):  # added to the query directly, not through filter()
+            clone._search_pages = None
+        return clone
+
+    def extra(self, *args, **kwargs):
+        clone = super().extra(*args, **kwargs)
+        clone._search_pages = None
         return clone
 
     def search(self, q: str):
@@ -198,10 +256,39 @@ class SearchQuerySetMixin:
                 needs.check(backend, query),
                 (sql, list(params)),
                 frozenset().union(match.tokens, *(need.tokens for need in tiers)),
+                self._page_check(),
             )
             reading = (reader, match, tiers)
             self.__dict__["_search_reading"] = reading
         return reading
+
+    def _page_check(self) -> scan.PageCheck | None:
+        """Where every filter is about the article's page (all the search page's are),
+        the check of a candidate's page in place of its article's (:class:`.scan.Reader`):
+        a scalar subquery of those filters on the pages, correlated on ``p.page_id``,
+        giving the page's section (0 for none) if it passes them and NULL if not."""
+        if self._search_pages is None:
+            return None
+        page_model = self.model._meta.get_field("page").related_model
+        # An entry written before entries named their page (not rewritten since): its
+        # article's.
+        page = (
+            f"COALESCE(e.page_id, (SELECT a.page_id FROM {self.model._meta.db_table} a "
+            "WHERE a.id = e.article_id))"
+        )
+
+        def correlated(on: str) -> tuple[str, list]:
+            inner = (
+                page_model._base_manager.db_manager(self.db)
+                .filter(*self._search_pages)
+                .filter(pk=RawSQL(on, ()))
+                .order_by()
+                .values(search_section=Coalesce("section_id", 0))[:1]
+            )
+            sql, params = inner.query.get_compiler(using=self.db).as_sql()
+            return sql, list(params)
+
+        return scan.PageCheck(page, correlated("p.page_id"), correlated(page))
 
     def search_page(self, *, order: str = "relevance", after: int | None = None, size: int = 20):
         """One page of results, best first (or newest, or oldest), after the rank ``after``."""

@@ -33,6 +33,10 @@ BUILD = "_build"
 BATCH = 16384
 
 
+#: Where a row of :data:`.documents.SOURCE_FIELDS` holds the edition's date.
+_DATE = SOURCE_FIELDS.index("page__edition__date")
+
+
 def _batches(using: str, after: int, size: int) -> Iterator[list[tuple]]:
     from editions.models import Article
 
@@ -97,7 +101,7 @@ def rebuild(
     with connection.cursor() as cursor:
         numbers = store.Numbers(cursor, backend, BUILD)
         batches = (
-            ([numbers.take(day_number(row[2])) for row in rows], rows)
+            ([numbers.take(day_number(row[_DATE])) for row in rows], rows)
             for rows in _batches(using, last, batch_size)
         )
         for numbered, cut in _cut_in_parallel(batches, workers):

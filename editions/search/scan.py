@@ -41,6 +41,9 @@ SPARSE = 128
 #: an eighth more; then as many as the share that passed says are needed).
 FIRST_CHUNK = 32
 LAST_CHUNK = 8192
+#: Candidates checked at most with their pages in the same statement (their pages
+#: checked one per candidate); more are checked first, then their distinct pages.
+INLINE_PAGES = 64
 
 #: Segment maps by (number, stamp): a segment never changes, and its random stamp
 #: tells it from one given the same number after a rollback.
@@ -72,6 +75,14 @@ class Checked(NamedTuple):
     section: object = None
 
 
+class PageCheck(NamedTuple):
+    """How a search checks candidates by their pages (see :class:`Reader`)."""
+
+    page: str  # SQL: the page of the entry ``e``
+    visible: tuple[str, list]  # a scalar subquery correlated on ``p.page_id``
+    inline: tuple[str, list]  # the same correlated on ``page``, for the check itself
+
+
 class Reader:
     """One search's view of the index within the numbers [low, high): its segments,
     read once, the posting rows read so far, and the candidates checked so far (a
@@ -83,6 +94,16 @@ class Reader:
     filter of the search, giving a value that is never NULL (the section, for the
     facets) for an article that passes them and NULL for one that does not: one
     lookup of the article's rows gives both.
+
+    ``pages``: where every filter is about the article's page (what readers may see,
+    paper, dates, section, page: all the search page's), the same check made of the
+    page (:class:`PageCheck`). Then each candidate's page, which its entry names, is
+    checked instead, each page once per search: a few candidates' pages in the check
+    itself, many candidates' in a statement after it, each distinct page once (a
+    common word's thousand candidates lie on a hundred pages, and a rare word's check
+    reads no index of the articles: a read from disk per candidate, when not in
+    memory). Reading no article, it leaves out those deleted but still indexed by
+    the list the segments' statement brings (:attr:`gone`).
 
     ``tokens``: every token the search's scans may look for. The first group of
     segments the search reads (the newest, for the page in relevance order and the
@@ -103,9 +124,16 @@ class Reader:
         check: Check | None = None,
         visible: tuple[str, list] = ("0", []),
         tokens: frozenset[int] = frozenset(),
+        pages: PageCheck | None = None,
     ):
         self.backend, self.low, self.high = backend, low, high
         self.check, self.visible, self.tokens = check, visible, tokens
+        self.pages = pages
+        #: Articles deleted whose numbers are not retired yet (PostgreSQL: see
+        #: ``backends.postgresql.gone``): the page check, which reads no article,
+        #: leaves them out.
+        self.gone: frozenset[int] = frozenset()
+        self.seen_pages: dict[int, object] = {}  # page -> its section, None: not shown
         self.segments: list[SegmentRow] | None = None
         self.rows: dict[int, bytes | None] = {}
         self.first: list[SegmentRow] | None = None  # the segments of the first read
@@ -132,16 +160,29 @@ class Reader:
             (match, match_params), (tier, tier_params) = self.check.match, self.check.tier
             if not tiers:
                 tier, tier_params = "NULL", []
-            visible, visible_params = self.visible
+            page, inline = "NULL", len(unknown) <= INLINE_PAGES
+            if self.pages is None:
+                shown, shown_params = self.visible
+            else:  # the page, checked here for a few candidates, after for many
+                page = self.pages.page
+                shown, shown_params = self.pages.inline if inline else ("NULL", [])
             cursor.execute(
-                f"SELECT e.docno, e.article_id, {tier}, ({visible}) FROM {ENTRY} e "
+                f"SELECT e.docno, e.article_id, {tier}, ({shown}), {page} FROM {ENTRY} e "
                 f"WHERE {condition} AND e.article_id IS NOT NULL AND {match}",
-                [*tier_params, *visible_params, *params, *match_params],
+                [*tier_params, *shown_params, *params, *match_params],
             )
+            rows = cursor.fetchall()
+            if self.pages is not None:
+                rows = [row for row in rows if row[1] not in self.gone]
+                if inline:
+                    self.seen_pages.update((row[4], row[3]) for row in rows)
+                else:
+                    self._see_pages(cursor, {row[4] for row in rows} - {None})
+                rows = [(*row[:3], self.seen_pages.get(row[4])) for row in rows]
             self.checked.update(dict.fromkeys(unknown))
             self.checked.update(
                 (number, Checked(article_id, tier, section))
-                for number, article_id, tier, section in cursor.fetchall()
+                for number, article_id, tier, section, *_ in rows
                 if section is not None
             )
         if tiers:
@@ -149,6 +190,17 @@ class Reader:
             if untiered:
                 self._add_tiers(cursor, untiered)
         return [self.checked[n] for n in listed]
+
+    def _see_pages(self, cursor, pages: set[int]) -> None:
+        """What the page check says of each of ``pages`` (its section; None: not
+        shown), in one statement, for those not seen yet."""
+        new = pages - self.seen_pages.keys()
+        if new:
+            table, table_params = self.backend.values("p", "page_id", sorted(new))
+            sql, params = self.pages.visible
+            cursor.execute(f"SELECT p.page_id, ({sql}) FROM {table}", [*params, *table_params])
+            self.seen_pages.update(dict.fromkeys(new))
+            self.seen_pages.update(cursor.fetchall())
 
     def _add_tiers(self, cursor, numbers: list[int]) -> None:
         """The tiers of matches checked without them (by the facets, before the page).
@@ -168,13 +220,17 @@ class Reader:
             )
 
     def load(self, cursor) -> list[SegmentRow]:
+        """The segments, and (in the same statement) the articles deleted but not yet
+        out of the index (:attr:`gone`)."""
         if self.segments is None:
             cursor.execute(
-                f"SELECT id, low, high, buckets, stamp, documents FROM {SEGMENT} "
-                "WHERE high >= %s AND low < %s",
+                f"SELECT id, low, high, buckets, stamp, documents, {self.backend.gone()} "
+                f"FROM {SEGMENT} WHERE high >= %s AND low < %s",
                 [self.low, self.high],
             )
-            self.segments = [SegmentRow(*row) for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+            self.segments = [SegmentRow(*row[:6]) for row in rows]
+            self.gone = frozenset(rows[0][6] or ()) if rows else frozenset()
         return self.segments
 
     def _maps(self, cursor, segments: list[SegmentRow]) -> dict[int, np.ndarray]:

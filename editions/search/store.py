@@ -32,7 +32,16 @@ from . import postings
 from .documents import DAY_BITS, DAY_SIZE, Document, document
 from .names import ENTRY, POSTING, SEGMENT, retire
 
-ENTRY_COLUMNS = ("docno", "article_id", "edition_id", "digest", "indexed_at", "head", "body")
+ENTRY_COLUMNS = (
+    "docno",
+    "article_id",
+    "page_id",
+    "edition_id",
+    "digest",
+    "indexed_at",
+    "head",
+    "body",
+)
 _CHUNK = 500
 #: Segments of fewer documents than this are merged, eight of a size class at once:
 #: a merged segment holds at most 8,192 documents (cutting one takes about 30 bytes of
@@ -109,7 +118,8 @@ def _existing(cursor, backend, docs: Sequence[Document], suffix: str) -> dict:
     for start in range(0, len(ids), _CHUNK):
         condition, params = backend.among("article_id", ids[start : start + _CHUNK])
         cursor.execute(
-            f"SELECT article_id, docno, edition_id, digest FROM {ENTRY}{suffix} WHERE {condition}",
+            f"SELECT article_id, docno, page_id, edition_id, digest FROM {ENTRY}{suffix} "
+            f"WHERE {condition}",
             params,
         )
         found.update((row[0], row[1:]) for row in cursor.fetchall())
@@ -123,14 +133,16 @@ def write(
     suffix: str = "",
 ) -> int:
     """Add or replace the documents; unchanged ones are left alone. Returns how many
-    were written."""
+    were written. An article moved to another page is written anew, under a new
+    number: a search checks what readers may see of it on its page
+    (:class:`.scan.Reader`), so the entry must name the page it is on."""
     existing = _existing(cursor, backend, docs, suffix)
     changed = []
     for doc in docs:
         old = existing.get(doc.article_id)
         if (
             old is not None
-            and old[1:] == (doc.edition_id, doc.digest)
+            and old[1:] == (doc.page_id, doc.edition_id, doc.digest)
             and old[0] >> DAY_BITS == doc.day
         ):
             continue
@@ -175,7 +187,7 @@ def insert(
         f"{ENTRY}{suffix}",
         ENTRY_COLUMNS,
         [
-            (number, d.article_id, d.edition_id, d.digest, now, d.head, d.body)
+            (number, d.article_id, d.page_id, d.edition_id, d.digest, now, d.head, d.body)
             for number, d in numbered
         ],
     )

@@ -24,20 +24,26 @@ SEQUENCE = "editions_search_segment_numbers"
 LOCK = 0x5EA4C4
 
 
+#: What the entries' key holds beside the number (see :func:`create_schema`).
+KEY_INCLUDES = "INCLUDE (article_id, page_id)"
+
+
 def create_schema(cursor, suffix: str = "") -> None:
     cursor.execute(
         f"CREATE TABLE {ENTRY}{suffix} ("
         " docno bigint NOT NULL,"
         " article_id integer UNIQUE,"  # none: a retired number
+        " page_id integer,"  # the article's page when it was indexed
         " edition_id integer NOT NULL,"
         " digest bigint NOT NULL,"
         " indexed_at double precision NOT NULL,"
         " head text NOT NULL,"
         " body text NOT NULL,"
-        # The article beside the number in the key's index: a check that needs no text
-        # (the words were the postings' to decide) reads this index alone, not a row
-        # of stored runs per candidate (a read from disk each, when not in memory).
-        f" CONSTRAINT {ENTRY}{suffix}_pkey PRIMARY KEY (docno) INCLUDE (article_id))"
+        # The article and its page beside the number in the key's index: a check that
+        # needs no text (the words were the postings' to decide) reads this index
+        # alone, not a row of stored runs per candidate (a read from disk each, when
+        # not in memory).
+        f" CONSTRAINT {ENTRY}{suffix}_pkey PRIMARY KEY (docno) {KEY_INCLUDES})"
         # An article's runs stay in the row, uncompressed, up to a page's size: every
         # check reads them, and a TOAST lookup and decompression per row cost more than
         # the little that Chinese text compresses (the table is no larger this way).
@@ -128,6 +134,7 @@ COLUMN_TYPES = {
     "id": "int8",
     "docno": "int8",
     "article_id": "int4",
+    "page_id": "int4",
     "edition_id": "int4",
     "digest": "int8",
     "indexed_at": "float8",
@@ -192,7 +199,12 @@ def size_bytes(cursor) -> int:
 
 def create_triggers(cursor) -> None:
     """The queue, and the triggers that fill it (see :func:`install_triggers`)."""
-    cursor.execute(f"CREATE TABLE {PENDING} (article_id integer PRIMARY KEY)")
+    # gone: the article was deleted (see install_triggers).
+    cursor.execute(
+        f"CREATE TABLE {PENDING} "
+        "(article_id integer PRIMARY KEY, gone boolean NOT NULL DEFAULT false)"
+    )
+    create_gone_index(cursor)
     install_triggers(cursor)
 
 
@@ -200,9 +212,10 @@ def install_triggers(cursor) -> None:
     """Every write to an article's text, by the ORM, in bulk or by hand, queues it, and
     so does its deletion. Idempotent (run after every ``migrate``, as on SQLite).
 
-    A deleted article leaves the results at once (every match is checked against the
-    articles), and its number is retired by the next flush, which finds it gone. The
-    trigger does not retire it itself: the deleting transaction would then hold the
+    A deleted article leaves the results at once: its queue row says it is gone, and
+    a search leaves gone articles out (:func:`gone`); its number is retired by the
+    next flush, which finds it gone. The trigger does not retire it
+    itself: the deleting transaction would then hold the
     entry's row, and a flush holding the writers' lock and wanting that row would
     deadlock with it if the transaction went on to save an article. (Article ids come
     from a sequence and are never given again, so the number cannot meanwhile match
@@ -210,7 +223,8 @@ def install_triggers(cursor) -> None:
     cursor.execute(
         f"CREATE OR REPLACE FUNCTION {PENDING}_article() RETURNS trigger LANGUAGE plpgsql "
         "AS $$ BEGIN IF TG_OP = 'DELETE' THEN "
-        f"INSERT INTO {PENDING} (article_id) VALUES (OLD.id) ON CONFLICT DO NOTHING; "
+        f"INSERT INTO {PENDING} (article_id, gone) VALUES (OLD.id, true) "
+        "ON CONFLICT (article_id) DO UPDATE SET gone = true; "
         "RETURN OLD; END IF; "
         f"INSERT INTO {PENDING} (article_id) VALUES (NEW.id) ON CONFLICT DO NOTHING; "
         "RETURN NEW; END $$"
@@ -220,6 +234,27 @@ def install_triggers(cursor) -> None:
         f"CREATE TRIGGER {PENDING}_article AFTER INSERT OR DELETE OR UPDATE OF kicker, title, "
         "subtitle, byline, body, page_id ON editions_article "
         f"FOR EACH ROW EXECUTE FUNCTION {PENDING}_article()"
+    )
+
+
+def gone() -> str:
+    """SQL: the articles deleted since they were indexed, an array (the queue says so
+    until the next flush retires their numbers): a search leaves them out."""
+    return f"(SELECT array_agg(q.article_id) FROM {PENDING} q WHERE q.gone)"
+
+
+def values(alias: str, column: str, numbers: Iterable[int]) -> tuple[str, list]:
+    """A table ``alias`` of one column of these numbers (one array parameter)."""
+    return f"unnest(%s::bigint[]) AS {alias}({column})", [
+        "{" + ",".join(map(str, map(int, numbers))) + "}"
+    ]
+
+
+def create_gone_index(cursor) -> None:
+    """The queue's deleted articles, read by every search: a few rows, where the queue
+    itself may hold (or, until a vacuum, have held) every article an import wrote."""
+    cursor.execute(
+        f"CREATE INDEX IF NOT EXISTS {PENDING}_gone ON {PENDING} (article_id) WHERE gone"
     )
 
 

@@ -24,6 +24,7 @@ def create_schema(cursor, suffix: str = "") -> None:
         f"CREATE TABLE {ENTRY}{suffix} ("
         " docno INTEGER PRIMARY KEY,"
         " article_id INTEGER UNIQUE,"  # none: a retired number
+        " page_id INTEGER,"  # the article's page when it was indexed
         " edition_id INTEGER NOT NULL,"
         " digest INTEGER NOT NULL,"
         " indexed_at REAL NOT NULL,"
@@ -134,6 +135,18 @@ def contains(column: str) -> str:
 def among(column: str, values: Iterable[int]) -> tuple[str, list]:
     """``column`` is one of ``values``: one parameter however many there are."""
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(map(int, values)))]
+
+
+def values(alias: str, column: str, numbers: Iterable[int]) -> tuple[str, list]:
+    """A table ``alias`` of one column of these numbers (one parameter)."""
+    return f"(SELECT value AS {column} FROM json_each(%s)) AS {alias}", [
+        json.dumps(list(map(int, numbers)))
+    ]
+
+
+def gone() -> str:
+    """None: the delete trigger retires a deleted article's number at once."""
+    return "NULL"
 
 
 def fetch_binary(cursor, sql: str, params: list) -> list[tuple]:
