@@ -133,11 +133,22 @@ def test_a_filter_of_the_pages_is_the_same_filter_on_pages():
         ~Q(number=3),
         Q(pk__in=[7, 8]),
     )
+    page = PageFactory()
+    # as its articles' manager filters them (when the query is first made)
+    assert page.articles.search("春耕")._search_pages == (Q(pk=page.pk),)
+    assert Article.objects.filter(page__in=[page])._search_pages == (Q(pk__in=[page.pk]),)
     assert queryset.filter(title="x")._search_pages is None
     assert queryset.filter(page__articles__title="x")._search_pages is None
     assert queryset.exclude(page__number__gt=1).filter(body="x")._search_pages is None
     assert queryset.complex_filter(Q(page__number=1))._search_pages is None
     assert queryset.complex_filter({"page__number": 1})._search_pages[-1] == Q(number=1)
+
+
+def test_a_pages_own_articles_are_searched_on_it(two_sections):
+    page = Article.objects.filter(page__number=3).first().page
+    found = page.articles.search("春耕")
+    assert found.search_facets().total == found.count() == 3
+    assert {a.page_id for a in found.search_page(size=5).articles} == {page.pk}
 
 
 def test_many_candidates_have_each_page_checked_once(two_sections, monkeypatch):

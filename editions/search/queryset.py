@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
-from django.db.models import BooleanField, Expression, F, Q
+from django.db.models import BooleanField, Expression, F, Model, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -132,6 +132,15 @@ class Facets:
     sections: list[tuple[str, str, int]] = field(default_factory=list)
 
 
+def _as_keys(value):
+    """Pages given as rows, as their keys (a filter of the page's own key wants them)."""
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, list | tuple | set | frozenset):
+        return [v.pk if isinstance(v, Model) else v for v in value]
+    return value
+
+
 def _on_page(node: Q, page_model) -> Q | None:
     """``node``, a filter of articles, as the same filter of their pages; None if a
     part of it is not about the page alone (``title__…``, ``F(…)``, an expression, a
@@ -147,15 +156,15 @@ def _on_page(node: Q, page_model) -> Q | None:
             head, _, rest = key.partition("__")
             if head not in ("page", "page_id") or hasattr(value, "resolve_expression"):
                 return None
-            if rest:
-                try:
-                    first = page_model._meta.get_field(rest.split("__")[0])
-                except FieldDoesNotExist:  # a lookup of the page itself: page__in=…
-                    rest = "pk__" + rest
-                else:
-                    if first.one_to_many or first.many_to_many:
-                        return None
-            child = (rest or "pk", value)
+            try:
+                first = page_model._meta.get_field(rest.split("__")[0]) if rest else None
+            except FieldDoesNotExist:  # a lookup of the page itself: page__in=…
+                first = None
+            if first is None:  # the page itself (page=…, as its articles' manager filters)
+                rest, value = "pk__" + rest if rest else "pk", _as_keys(value)
+            elif first.one_to_many or first.many_to_many:
+                return None
+            child = (rest, value)
         else:
             return None
         children.append(child)
@@ -267,6 +276,7 @@ class SearchQuerySetMixin:
         the check of a candidate's page in place of its article's (:class:`.scan.Reader`):
         a scalar subquery of those filters on the pages, correlated on ``p.page_id``,
         giving the page's section (0 for none) if it passes them and NULL if not."""
+        self.query  # noqa: B018 (a filter a related manager deferred is applied now)
         if self._search_pages is None:
             return None
         page_model = self.model._meta.get_field("page").related_model
