@@ -105,6 +105,14 @@ FILTERS = [
 ]
 
 
+def test_a_queryset_joined_with_another_is_checked_article_by_article(two_sections):
+    """``&`` adds the other queryset's filters without ``filter()``: the title filter
+    must not be lost to the page check."""
+    one = Article.objects.filter(page__number=1, position=1)
+    found = (Article.objects.published() & one).search("春耕")
+    assert found.search_facets().total == found.count() == 1
+
+
 @pytest.mark.parametrize("filtered", FILTERS, ids=str)
 @pytest.mark.parametrize("size", [2, 20])
 def test_the_page_check_finds_what_the_article_check_finds(two_sections, filtered, size):
@@ -141,6 +149,12 @@ def test_a_filter_of_the_pages_is_the_same_filter_on_pages():
     assert queryset.filter(page__articles__title="x")._search_pages is None
     assert queryset.exclude(page__number__gt=1).filter(body="x")._search_pages is None
     assert queryset.complex_filter(Q(page__number=1))._search_pages is None
+    for combined in (
+        queryset & Article.objects.filter(title="x"),
+        queryset | Article.objects.filter(title="x"),
+        queryset ^ Article.objects.filter(title="x"),
+    ):
+        assert combined._search_pages is None
     assert queryset.complex_filter({"page__number": 1})._search_pages[-1] == Q(number=1)
 
 

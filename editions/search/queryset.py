@@ -212,6 +212,21 @@ class SearchQuerySetMixin:
         clone._search_pages = None
         return clone
 
+    def _combined(self, combined):
+        """A queryset joined with another by ``&``, ``|`` or ``^``: the other's
+        filters were never added through :meth:`filter`, so the page check is off."""
+        combined._search_pages = None
+        return combined
+
+    def __and__(self, other):
+        return self._combined(super().__and__(other))
+
+    def __or__(self, other):
+        return self._combined(super().__or__(other))
+
+    def __xor__(self, other):
+        return self._combined(super().__xor__(other))
+
     def search(self, q: str):
         """The articles matching the query ``q`` (see :mod:`editions.search.query`)."""
         query = parsed(q or "")
