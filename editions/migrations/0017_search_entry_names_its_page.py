@@ -59,9 +59,7 @@ def forward(apps, schema_editor):
                 cursor.execute(
                     f"ALTER TABLE {PENDING} ADD COLUMN gone boolean NOT NULL DEFAULT false"
                 )
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {PENDING}_gone ON {PENDING} (article_id) WHERE gone"
-            )
+            backend.create_gone_index(cursor)
             backend.install_triggers(cursor)
     _rekey(schema_editor, "(docno) INCLUDE (article_id, page_id)")
 

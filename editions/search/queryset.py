@@ -9,7 +9,10 @@ order and stopped after one page, and every other filter of the queryset
 (published editions, paper, section, page, whatever a caller adds) is checked per
 candidate by a correlated subquery built from the queryset itself (it also gives the
 article's section, for the facets), so no filter is written twice and
-``published()`` stays the one definition of what readers may see. The two share one
+``published()`` stays the one definition of what readers may see. Where every filter
+is about the article's page (the search page's all are), the queryset keeps them as
+filters of pages too, and the subquery is of the candidate's page, each page checked
+once (:meth:`SearchQuerySetMixin._page_check`). The two share one
 reading of the index: its segments, postings and every candidate's check.
 
 Ranking is by tiers, best first: every word in the kicker, title or subtitle (2);

@@ -126,7 +126,12 @@ def among(column: str, values: Iterable[int]) -> tuple[str, list]:
     """``column`` is one of ``values``: one array parameter however many there are,
     written as the array's text (psycopg would quote a list of a thousand numbers one
     by one, through Django's client-side binding: a millisecond or two a statement)."""
-    return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, map(int, values))) + "}"]
+    return f"{column} = ANY(%s::bigint[])", [_array(values)]
+
+
+def _array(values: Iterable[int]) -> str:
+    """An array literal of integers: one parameter however long."""
+    return "{" + ",".join(map(str, map(int, values))) + "}"
 
 
 #: The index's columns by name, with their types: COPY's binary format needs them.
@@ -214,10 +219,10 @@ def install_triggers(cursor) -> None:
 
     A deleted article leaves the results at once: its queue row says it is gone, and
     a search leaves gone articles out (:func:`gone`); its number is retired by the
-    next flush, which finds it gone. The trigger does not retire it
-    itself: the deleting transaction would then hold the
-    entry's row, and a flush holding the writers' lock and wanting that row would
-    deadlock with it if the transaction went on to save an article. (Article ids come
+    next flush, which finds it gone. The trigger does not retire it itself: the
+    deleting transaction would then hold the entry's row, and a flush holding the
+    writers' lock and wanting that row would deadlock with it if the transaction went
+    on to save an article. (Article ids come
     from a sequence and are never given again, so the number cannot meanwhile match
     another article.)"""
     cursor.execute(
@@ -245,9 +250,7 @@ def gone() -> str:
 
 def values(alias: str, column: str, numbers: Iterable[int]) -> tuple[str, list]:
     """A table ``alias`` of one column of these numbers (one array parameter)."""
-    return f"unnest(%s::bigint[]) AS {alias}({column})", [
-        "{" + ",".join(map(str, map(int, numbers))) + "}"
-    ]
+    return f"unnest(%s::bigint[]) AS {alias}({column})", [_array(numbers)]
 
 
 def create_gone_index(cursor) -> None:

@@ -134,14 +134,17 @@ def contains(column: str) -> str:
 
 def among(column: str, values: Iterable[int]) -> tuple[str, list]:
     """``column`` is one of ``values``: one parameter however many there are."""
-    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(map(int, values)))]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [_array(values)]
+
+
+def _array(values: Iterable[int]) -> str:
+    """A JSON array of integers: one parameter however long."""
+    return json.dumps(list(map(int, values)))
 
 
 def values(alias: str, column: str, numbers: Iterable[int]) -> tuple[str, list]:
     """A table ``alias`` of one column of these numbers (one parameter)."""
-    return f"(SELECT value AS {column} FROM json_each(%s)) AS {alias}", [
-        json.dumps(list(map(int, numbers)))
-    ]
+    return f"(SELECT value AS {column} FROM json_each(%s)) AS {alias}", [_array(numbers)]
 
 
 def gone() -> str:
